@@ -1,0 +1,129 @@
+"""The command line: parses options, calls the library, renders. Errors become one line and exit 2."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import NoReturn, TypeVar
+
+import click
+
+from yuanwen import __version__
+from yuanwen.errors import YuanwenError
+from yuanwen.model import SEVERITIES, CheckOptions, Report, Severity
+
+EXIT_FOUND = 1
+EXIT_BAD_INPUT = 2
+FORMATS = ("text", "json")
+T = TypeVar("T")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="yuanwen")
+def cli() -> None:
+    """yuanwen（原文）：核对转载稿是否忠实于权威原文，并指出每一处差异。"""
+
+
+@cli.command()
+@click.argument("reprint", type=click.Path(path_type=Path))
+@click.option(
+    "--source", "-s", "source", type=click.Path(path_type=Path), required=True, help="权威原文文件。"
+)
+@click.option(
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="报告格式。",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITIES),
+    default="critical",
+    show_default=True,
+    help="有此级别或更高级别的差异时退出码为 1。",
+)
+@click.option(
+    "--rules",
+    "rule_files",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    help="追加或覆盖规则的 TOML 文件，可多次给出。",
+)
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="把报告写入文件，而不是标准输出。")
+def check(
+    reprint: Path,
+    source: Path,
+    output_format: str,
+    fail_on: Severity,
+    rule_files: tuple[Path, ...],
+    output: Path | None,
+) -> None:
+    """核对转载稿 REPRINT 与原文；退出码 0 无问题，1 有达到 --fail-on 级别的差异，2 输入有误。"""
+    from yuanwen.check import check as run_check
+    from yuanwen.extract import read_document
+
+    options = CheckOptions(rule_files=rule_files)
+    report = _guarded(lambda: run_check(read_document(reprint), read_document(source), options))
+    _write(_render(report, output_format), output)
+    sys.exit(EXIT_FOUND if report.fails(fail_on) else 0)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+def extract(path: Path) -> None:
+    """打印 yuanwen 从文件中读出的文字（报告中的位置即指向这段文字）。"""
+    from yuanwen.extract import read_document
+
+    document = _guarded(lambda: read_document(path))
+    click.echo(document.text, nl=not document.text.endswith("\n"))
+
+
+def _render(report: Report, output_format: str) -> str:
+    if output_format == "json":
+        from yuanwen.render.json import render_json
+
+        return render_json(report)
+    from yuanwen.render.text import render_text
+
+    return render_text(report)
+
+
+def _write(content: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(content, nl=False)
+        return
+    try:
+        output.write_text(content, encoding="utf-8")
+    except OSError as error:
+        _fail(f"无法写入 {output}：{error.strerror}")
+
+
+def _guarded(action: Callable[[], T]) -> T:
+    """Run a library call, turning its errors into one line on stderr and exit code 2."""
+    try:
+        return action()
+    except YuanwenError as error:
+        _fail(str(error))
+    except MemoryError:
+        _fail("内存不足：文件太大")
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"yuanwen：错误：{message}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def main() -> None:
+    """The console script: click's own usage errors, too, become one line and exit 2."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        _fail("已中断")
+    except click.ClickException as error:
+        _fail(f"用法有误：{error.format_message()}（yuanwen --help 查看用法）")
+    except KeyboardInterrupt:
+        _fail("已中断")

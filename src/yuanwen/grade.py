@@ -1,0 +1,89 @@
+"""Difference + context + rules → Finding: the first rule that matches sets severity and message."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable
+
+from yuanwen.context import Context
+from yuanwen.model import Alignment, Difference, Document, Finding
+from yuanwen.rules import Rule, RuleSet
+
+# Longer texts are shortened in messages: a person reads the start and the end.
+_MESSAGE_CHARS = 30
+
+
+class Locator:
+    """Line numbers and page or paragraph labels of offsets in a document's text as read."""
+
+    def __init__(self, document: Document) -> None:
+        self._line_starts = [0, *(i + 1 for i, ch in enumerate(document.text) if ch == "\n")]
+        self._anchors = document.anchors
+        self._anchor_starts = [a.start for a in document.anchors]
+
+    def line(self, offset: int) -> int:
+        return bisect_right(self._line_starts, offset)
+
+    def label(self, offset: int) -> str | None:
+        i = bisect_right(self._anchor_starts, offset) - 1
+        if i < 0:
+            return None
+        anchor = self._anchors[i]
+        return f"第 {anchor.number} 页" if anchor.unit == "page" else f"第 {anchor.number} 段"
+
+
+def grade(
+    differences: Iterable[Difference],
+    alignment: Alignment,
+    context: Context,
+    rules: RuleSet,
+    locator: Locator,
+    source_id: str | None,
+) -> list[Finding]:
+    """One finding per difference, graded by the first matching rule."""
+    return [_finding(d, _rule_for(d, context, rules), alignment, locator, source_id) for d in differences]
+
+
+def _rule_for(diff: Difference, context: Context, rules: RuleSet) -> Rule:
+    for rule in rules.rules:
+        if diff.kind in rule.kinds and all(context.holds(c, diff) for c in rule.when):
+            return rule
+    # The built-in rules end with a catch-all for every kind; a user file cannot remove it.
+    raise AssertionError(f"no rule grades a {diff.kind}")
+
+
+def _finding(
+    diff: Difference, rule: Rule, alignment: Alignment, locator: Locator, source_id: str | None
+) -> Finding:
+    source, reprint = alignment.source, alignment.reprint
+    source_span, reprint_span = source.to_read(diff.source), reprint.to_read(diff.reprint)
+    before = source.content[diff.source.start : diff.source.end]
+    after = reprint.content[diff.reprint.start : diff.reprint.end]
+    return Finding(
+        kind=diff.kind,
+        severity=rule.severity,
+        rule=rule.id,
+        message=rule.message.format(change=_change(before, after)),
+        source_id=source_id,
+        source_text=source.text[source_span.start : source_span.end],
+        reprint_text=reprint.text[reprint_span.start : reprint_span.end],
+        source_span=source_span,
+        reprint_span=reprint_span,
+        line=locator.line(reprint_span.start),
+        location=locator.label(reprint_span.start),
+    )
+
+
+def _change(before: str, after: str) -> str:
+    """“原”被改为“新”, 删去了“原” or 增加了“新”, as a person reads it."""
+    if not after:
+        return f"删去了“{_short(before)}”"
+    if not before:
+        return f"增加了“{_short(after)}”"
+    return f"“{_short(before)}”被改为“{_short(after)}”"
+
+
+def _short(text: str) -> str:
+    if len(text) <= _MESSAGE_CHARS:
+        return text
+    return f"{text[:14]}……{text[-8:]}（共 {len(text)} 字）"

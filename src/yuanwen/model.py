@@ -1,0 +1,149 @@
+"""The data types passed between yuanwen's stages, and nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Kind = Literal["substitution", "omission", "insertion", "punctuation"]
+Severity = Literal["critical", "major", "minor", "info"]
+Op = Literal["equal", "delete", "insert"]
+
+SEVERITIES: tuple[Severity, ...] = ("critical", "major", "minor", "info")
+KINDS: tuple[Kind, ...] = ("substitution", "omission", "insertion", "punctuation")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where a page or paragraph of the original document starts in the text as read."""
+
+    start: int
+    unit: Literal["page", "paragraph"]
+    number: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file's text as read (what `yuanwen extract` prints), with page or paragraph anchors."""
+
+    path: str | None
+    format: str
+    text: str
+    anchors: tuple[Anchor, ...] = ()
+
+
+@dataclass(frozen=True)
+class Span:
+    """A half-open range [start, end)."""
+
+    start: int
+    end: int
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class TextMap:
+    """The content characters of a text, each mapped back to its offset in the text as read."""
+
+    text: str
+    content: str
+    offsets: Sequence[int]
+    paragraph_starts: Sequence[int]
+
+    def to_read(self, span: Span) -> Span:
+        """Map a span of content characters to the span of the text as read that holds them."""
+        if span.start == span.end:
+            point = self.offsets[span.start - 1] + 1 if span.start > 0 else 0
+            return Span(point, point)
+        return Span(self.offsets[span.start], self.offsets[span.end - 1] + 1)
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One step of an alignment: a run of content kept, deleted from the source or inserted."""
+
+    op: Op
+    source: Span
+    reprint: Span
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """Source and reprint content aligned character by character, as a list of edits."""
+
+    source: TextMap
+    reprint: TextMap
+    edits: tuple[Edit, ...]
+
+    @property
+    def matched_chars(self) -> int:
+        return sum(len(e.source) for e in self.edits if e.op == "equal")
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One change a proof-reader would mark, in content offsets of both texts."""
+
+    kind: Kind
+    source: Span
+    reprint: Span
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A graded difference, with spans into the texts as read; the one type every output reads."""
+
+    kind: Kind
+    severity: Severity
+    rule: str
+    message: str
+    source_id: str | None
+    source_text: str
+    reprint_text: str
+    source_span: Span
+    reprint_span: Span
+    line: int
+    location: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """A source text a report was checked against."""
+
+    id: str
+    title: str | None
+    path: str | None
+    chars: int
+    matched_chars: int
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a check found, ready for any renderer."""
+
+    reprint: Document
+    sources: tuple[SourceInfo, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def summary(self) -> dict[Severity, int]:
+        counts: dict[Severity, int] = dict.fromkeys(SEVERITIES, 0)
+        for finding in self.findings:
+            counts[finding.severity] += 1
+        return counts
+
+    def fails(self, fail_on: Severity) -> bool:
+        """True when a finding is at or above the given severity."""
+        limit = SEVERITIES.index(fail_on)
+        return any(SEVERITIES.index(f.severity) <= limit for f in self.findings)
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """All options of a check, in one place."""
+
+    rule_files: tuple[Path, ...] = field(default_factory=tuple)

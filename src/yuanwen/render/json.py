@@ -1,0 +1,45 @@
+"""The JSON report: the only place the schema yuanwen.report/1 lives."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from yuanwen.model import Finding, Report
+
+SCHEMA = "yuanwen.report/1"
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    """The report as the schema's JSON object."""
+    document = report.reprint
+    return {
+        "schema": SCHEMA,
+        "reprint": {"path": document.path, "format": document.format, "chars": len(document.text)},
+        "sources": [
+            {"id": s.id, "title": s.title, "path": s.path, "chars": s.chars, "matched_chars": s.matched_chars}
+            for s in report.sources
+        ],
+        "findings": [_finding(f) for f in report.findings],
+        "summary": report.summary,
+    }
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    return {
+        "kind": finding.kind,
+        "severity": finding.severity,
+        "source_id": finding.source_id,
+        "source_text": finding.source_text,
+        "reprint_text": finding.reprint_text,
+        "source_span": [finding.source_span.start, finding.source_span.end],
+        "reprint_span": [finding.reprint_span.start, finding.reprint_span.end],
+        "message": finding.message,
+        "rule": finding.rule,
+        "line": finding.line,
+        "location": finding.location,
+    }

@@ -1,0 +1,69 @@
+"""The terminal report: findings grouped by severity, each with its line and context, in Chinese."""
+
+from __future__ import annotations
+
+import click
+
+from yuanwen.model import SEVERITIES, Finding, Report, Severity
+
+SEVERITY_NAMES: dict[Severity, str] = {"critical": "严重", "major": "重要", "minor": "一般", "info": "提示"}
+KIND_NAMES = {"substitution": "改动", "omission": "删节", "insertion": "增添", "punctuation": "标点"}
+_COLOURS: dict[Severity, str] = {
+    "critical": "red",
+    "major": "yellow",
+    "minor": "cyan",
+    "info": "bright_black",
+}
+# Characters of reprint context shown on each side of a finding.
+_CONTEXT = 12
+
+
+def render_text(report: Report) -> str:
+    """The report for a person at a terminal; colour codes are dropped when not a terminal."""
+    lines: list[str] = [_heading(report)]
+    for severity in SEVERITIES:
+        group = [f for f in report.findings if f.severity == severity]
+        if group:
+            lines.append("")
+            lines.append(
+                click.style(f"{SEVERITY_NAMES[severity]}（{len(group)}）", fg=_COLOURS[severity], bold=True)
+            )
+            lines.extend(line for f in group for line in _finding(f, report.reprint.text))
+    lines.append("")
+    lines.append(summary_line(report))
+    return "\n".join(lines) + "\n"
+
+
+def summary_line(report: Report) -> str:
+    counts = report.summary
+    parts = "，".join(f"{SEVERITY_NAMES[s]} {counts[s]}" for s in SEVERITIES)
+    if not report.findings:
+        return "转载稿与原文一致，未发现差异。"
+    return f"共 {len(report.findings)} 处差异：{parts}。"
+
+
+def _heading(report: Report) -> str:
+    sources = "、".join(s.path or s.title or s.id for s in report.sources)
+    return f"核对 {report.reprint.path}（{len(report.reprint.text)} 字）← 原文 {sources}"
+
+
+def _finding(finding: Finding, text: str) -> list[str]:
+    where = f"第 {finding.line} 行" + (f"（{finding.location}）" if finding.location else "")
+    colour = _COLOURS[finding.severity]
+    head = f"  {where}  {KIND_NAMES[finding.kind]}  {finding.message}  [{finding.rule}]"
+    return [click.style(head, fg=colour), f"      {_context(finding, text)}"]
+
+
+def _context(finding: Finding, text: str) -> str:
+    """A few characters of the reprint around the finding, the finding itself bracketed."""
+    start, end = finding.reprint_span.start, finding.reprint_span.end
+    before = _flat(text[max(0, start - _CONTEXT * 2) : start])[-_CONTEXT:]
+    after = _flat(text[end : end + _CONTEXT * 2])[:_CONTEXT]
+    shown = _flat(finding.reprint_text) or "∧"
+    if len(shown) > 2 * _CONTEXT:
+        shown = f"{shown[:_CONTEXT]}……{shown[-4:]}"
+    return f"…{before}【{shown}】{after}…"
+
+
+def _flat(text: str) -> str:
+    return "".join(text.split())
