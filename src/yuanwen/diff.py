@@ -102,6 +102,8 @@ def _join_close(runs: list[Difference], a: str, b: str) -> list[Difference]:
 def _split(change: Difference, a: str, b: str) -> list[Difference]:
     """One difference per punctuation or wording part, when both sides have the same parts."""
     text_a, text_b = a[change.source.start : change.source.end], b[change.reprint.start : change.reprint.end]
+    if not text_a or not text_b:
+        return [Difference(_kind(text_a, text_b), change.source, change.reprint)]
     parts_a, parts_b = _parts(text_a), _parts(text_b)
     if len(parts_a) > 1 and [p for p, _ in parts_a] == [p for p, _ in parts_b]:
         found: list[Difference] = []
