@@ -80,9 +80,7 @@ def main() -> None:
     source, reprint = (EXAMPLES / "source.txt").read_text(), (EXAMPLES / "reprint.txt").read_text()
     print(f"example pair, whole CLI process (median of 7): {_cli_seconds():.3f} s   target < 0.3 s")
     first, median, findings = _in_process(reprint, source, runs=11)
-    print(
-        f"example pair, in-process: first {first:.3f} s, then median {median * 1000:.1f} ms ({findings} findings)"
-    )
+    print(f"example pair, in-process: first {first:.3f} s, then median {median * 1000:.1f} ms ({findings} findings)")
     for chars in (100_000, 1_000_000):
         r = _large_in_child(chars)
         print(

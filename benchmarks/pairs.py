@@ -15,10 +15,7 @@ _SHIFT = 7
 
 def corpus_paragraphs() -> list[str]:
     return [
-        line
-        for path in sorted(CORPUS.glob("*.txt"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line
+        line for path in sorted(CORPUS.glob("*.txt")) for line in path.read_text(encoding="utf-8").splitlines() if line
     ]
 
 

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, EXAMPLES, run_cli, run_json
 
+from conftest import CORPUS, EXAMPLES, run_cli, run_json
 from yuanwen import extract
 from yuanwen.cli import cli
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
-from conftest import CORPUS, EXAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import CORPUS, EXAMPLES
 from yuanwen.check import check
 from yuanwen.model import Document, Report
 
@@ -73,7 +74,7 @@ def _source_paragraphs() -> list[str]:
 
     text = normalize(SOURCE)
     bounds = [0, *text.paragraph_starts, len(text.content)]
-    return [text.content[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [text.content[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 @_SETTINGS

@@ -38,7 +38,9 @@ def test_rule_examples(rule: object) -> None:
 
 def test_a_user_file_adds_a_leader_and_changes_a_severity(tmp_path: Path) -> None:
     user = tmp_path / "mine.toml"
-    user.write_text('[lists]\nleaders = ["张明远"]\n\n[[rules]]\nid = "punct.width"\nseverity = "info"\n', encoding="utf-8")
+    user.write_text(
+        '[lists]\nleaders = ["张明远"]\n\n[[rules]]\nid = "punct.width"\nseverity = "info"\n', encoding="utf-8"
+    )
     options = CheckOptions(rule_files=(user,))
     source, reprint = "张明远在会上说明了情况，会议通过。", "张明远在会上说明了情况,会议通过。"
     report = check(Document("r", "txt", reprint), Document("s", "txt", source), options)
@@ -61,7 +63,10 @@ def test_a_user_rule_comes_before_the_built_in_ones(tmp_path: Path) -> None:
     ("content", "expected"),
     [
         ('[[rules]]\nid = "x"\nkinds = ["typo"]\nseverity = "major"\nmessage = "m"\n', "typo"),
-        ('[[rules]]\nid = "x"\nkinds = ["omission"]\nwhen = ["in_song"]\nseverity = "major"\nmessage = "m"\n', "in_song"),
+        (
+            '[[rules]]\nid = "x"\nkinds = ["omission"]\nwhen = ["in_song"]\nseverity = "major"\nmessage = "m"\n',
+            "in_song",
+        ),
         ('[[rules]]\nid = "x"\nkinds = ["omission"]\n', "缺少字段"),
         ("[rules\n", "line 1"),
         ('[lists]\nleaders = "习近平"\n', "lists.leaders"),

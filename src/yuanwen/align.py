@@ -51,9 +51,7 @@ def align(source: TextMap, reprint: TextMap) -> Alignment:
     for block in [*_blocks(a, b), _Block(len(a), len(b), 0)]:
         edits.extend(_diff_gap(a[pa : block.a], b[pb : block.b], pa, pb))
         if block.size:
-            edits.append(
-                Edit("equal", Span(block.a, block.a + block.size), Span(block.b, block.b + block.size))
-            )
+            edits.append(Edit("equal", Span(block.a, block.a + block.size), Span(block.b, block.b + block.size)))
         pa, pb = block.a + block.size, block.b + block.size
     return Alignment(source=source, reprint=reprint, edits=tuple(_merge(edits)))
 

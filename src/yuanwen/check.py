@@ -56,6 +56,4 @@ def rules_segmenter(rules: RuleSet) -> Segmenter:
 def _require_common_text(alignment: Alignment, source: Document, reprint: Document) -> None:
     shorter = min(len(alignment.source.content), len(alignment.reprint.content))
     if alignment.matched_chars < max(1, _MIN_COMMON_SHARE * shorter):
-        raise NoCommonText(
-            f"转载稿与原文没有足够的共同文本：原文选对了吗？（{reprint.path} / {source.path}）"
-        )
+        raise NoCommonText(f"转载稿与原文没有足够的共同文本：原文选对了吗？（{reprint.path} / {source.path}）")

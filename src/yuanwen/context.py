@@ -59,9 +59,7 @@ class Context:
 
     def outside_body(self, diff: Difference) -> bool:
         span, body = (
-            (diff.reprint, self._body_reprint)
-            if diff.kind == "insertion"
-            else (diff.source, self._body_source)
+            (diff.reprint, self._body_reprint) if diff.kind == "insertion" else (diff.source, self._body_source)
         )
         return span.end <= body.start or span.start >= body.end
 
@@ -69,9 +67,7 @@ class Context:
         return diff.source.end <= self._heading_end
 
     def whole_sentences(self, diff: Difference) -> bool:
-        text, span = (
-            (self._reprint, diff.reprint) if diff.kind == "insertion" else (self._source, diff.source)
-        )
+        text, span = (self._reprint, diff.reprint) if diff.kind == "insertion" else (self._source, diff.source)
         return is_boundary(text, span.start) and is_boundary(text, span.end)
 
     def name(self, diff: Difference) -> bool:
@@ -129,9 +125,7 @@ class Context:
 
 
 def _matches_near(pattern: re.Pattern[str], content: str, span: Span) -> Iterable[re.Match[str]]:
-    return pattern.finditer(
-        content, max(0, span.start - _TERM_WINDOW), min(len(content), span.end + _TERM_WINDOW)
-    )
+    return pattern.finditer(content, max(0, span.start - _TERM_WINDOW), min(len(content), span.end + _TERM_WINDOW))
 
 
 def _overlaps(word: Span, span: Span) -> bool:
@@ -163,9 +157,7 @@ def _heading_end(source: TextMap, agencies: Iterable[str]) -> int:
     """Where the title, subtitles and dateline of the source end (0 when it has none)."""
     head = source.content[:_HEADING_LIMIT]
     agency = "|".join(map(re.escape, agencies))
-    dateline = re.search(
-        f"(?:{agency})[^。，]{{0,15}}?[{_NUMERALS}]{{1,2}}月[{_NUMERALS}]{{1,3}}日(?:电|讯)", head
-    )
+    dateline = re.search(f"(?:{agency})[^。，]{{0,15}}?[{_NUMERALS}]{{1,2}}月[{_NUMERALS}]{{1,3}}日(?:电|讯)", head)
     if agency and dateline:
         return dateline.end()
     ends = [*source.paragraph_starts, len(source.content)]

@@ -44,9 +44,7 @@ def is_boundary(text: TextMap, i: int) -> bool:
 
 def is_punctuation(text: str) -> bool:
     """True for a non-empty text of punctuation marks only."""
-    return bool(text) and all(
-        unicodedata.category(ch).startswith("P") or ch in _EXTRA_PUNCTUATION for ch in text
-    )
+    return bool(text) and all(unicodedata.category(ch).startswith("P") or ch in _EXTRA_PUNCTUATION for ch in text)
 
 
 def differences(alignment: Alignment, segmenter: Segmenter) -> list[Difference]:
@@ -112,9 +110,7 @@ def _split(change: Difference, a: str, b: str) -> list[Difference]:
             part_a, part_b = Span(at_a, at_a + size_a), Span(at_b, at_b + size_b)
             if a[part_a.start : part_a.end] != b[part_b.start : part_b.end]:
                 found.append(
-                    Difference(
-                        _kind(a[part_a.start : part_a.end], b[part_b.start : part_b.end]), part_a, part_b
-                    )
+                    Difference(_kind(a[part_a.start : part_a.end], b[part_b.start : part_b.end]), part_a, part_b)
                 )
             at_a, at_b = part_a.end, part_b.end
         return found
@@ -143,17 +139,13 @@ def _kind(text_a: str, text_b: str) -> Kind:
     return "substitution"
 
 
-def _place(
-    diff: Difference, index: int, diffs: list[Difference], source: TextMap, reprint: TextMap
-) -> Difference:
+def _place(diff: Difference, index: int, diffs: list[Difference], source: TextMap, reprint: TextMap) -> Difference:
     """Slide a pure omission or insertion to sentence boundaries, if it can stand there."""
     if diff.kind == "omission":
         low = diffs[index - 1].source.end if index else 0
         high = diffs[index + 1].source.start if index + 1 < len(diffs) else len(source.content)
         best = _best_slide(diff.source, source, low, high)
-        return Difference(
-            diff.kind, Span(diff.source.start + best, diff.source.end + best), _shift(diff.reprint, best)
-        )
+        return Difference(diff.kind, Span(diff.source.start + best, diff.source.end + best), _shift(diff.reprint, best))
     if diff.kind == "insertion":
         low = diffs[index - 1].reprint.end if index else 0
         high = diffs[index + 1].reprint.start if index + 1 < len(diffs) else len(reprint.content)
@@ -169,9 +161,7 @@ def _best_slide(span: Span, text: TextMap, low: int, high: int) -> int:
     c = text.content
     shifts = [0]
     left = 0
-    while (
-        left < _SLIDE and span.start - left - 1 >= low and c[span.start - left - 1] == c[span.end - left - 1]
-    ):
+    while left < _SLIDE and span.start - left - 1 >= low and c[span.start - left - 1] == c[span.end - left - 1]:
         left += 1
         shifts.append(-left)
     right = 0
@@ -190,9 +180,7 @@ def _shift(span: Span, by: int) -> Span:
     return Span(span.start + by, span.end + by)
 
 
-def _widen(
-    diff: Difference, index: int, diffs: list[Difference], a: str, b: str, segmenter: Segmenter
-) -> Difference:
+def _widen(diff: Difference, index: int, diffs: list[Difference], a: str, b: str, segmenter: Segmenter) -> Difference:
     """Grow a substitution that cuts into a word to that word, on both sides alike."""
     if diff.kind != "substitution":
         return diff

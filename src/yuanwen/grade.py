@@ -52,9 +52,7 @@ def _rule_for(diff: Difference, context: Context, rules: RuleSet) -> Rule:
     raise AssertionError(f"no rule grades a {diff.kind}")
 
 
-def _finding(
-    diff: Difference, rule: Rule, alignment: Alignment, locator: Locator, source_id: str | None
-) -> Finding:
+def _finding(diff: Difference, rule: Rule, alignment: Alignment, locator: Locator, source_id: str | None) -> Finding:
     source, reprint = alignment.source, alignment.reprint
     source_span, reprint_span = source.to_read(diff.source), reprint.to_read(diff.reprint)
     before = source.content[diff.source.start : diff.source.end]

@@ -41,8 +41,7 @@ class Segmenter:
     def subwords(self, text: str, offset: int = 0) -> list[Token]:
         """Every dictionary word inside the text, overlapping ones too (search mode), untagged."""
         return [
-            Token(word, offset + start, offset + end, "")
-            for word, start, end in self._jieba.tokenize(text, "search")
+            Token(word, offset + start, offset + end, "") for word, start, end in self._jieba.tokenize(text, "search")
         ]
 
 

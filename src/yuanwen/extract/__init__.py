@@ -25,9 +25,7 @@ def _read_bytes(path: Path) -> bytes:
         raise InputError(f"这是一个文件夹，不是文件：{path}")
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise InputError(
-            f"文件过大（{size // (1024 * 1024)} MB，上限 {MAX_BYTES // (1024 * 1024)} MB）：{path}"
-        )
+        raise InputError(f"文件过大（{size // (1024 * 1024)} MB，上限 {MAX_BYTES // (1024 * 1024)} MB）：{path}")
     try:
         return path.read_bytes()
     except OSError as error:

@@ -25,9 +25,7 @@ def render_text(report: Report) -> str:
         group = [f for f in report.findings if f.severity == severity]
         if group:
             lines.append("")
-            lines.append(
-                click.style(f"{SEVERITY_NAMES[severity]}（{len(group)}）", fg=_COLOURS[severity], bold=True)
-            )
+            lines.append(click.style(f"{SEVERITY_NAMES[severity]}（{len(group)}）", fg=_COLOURS[severity], bold=True))
             lines.extend(line for f in group for line in _finding(f, report.reprint.text))
     lines.append("")
     lines.append(summary_line(report))
