@@ -27,9 +27,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("reprint", type=click.Path(path_type=Path))
-@click.option(
-    "--source", "-s", "source", type=click.Path(path_type=Path), required=True, help="权威原文文件。"
-)
+@click.option("--source", "-s", "source", type=click.Path(path_type=Path), required=True, help="权威原文文件。")
 @click.option(
     "--format",
     "-f",
