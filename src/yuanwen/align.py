@@ -1,23 +1,29 @@
 """Two TextMaps → Alignment of their content, character by character; deterministic.
 
 1. Anchors: K-character strings that occur exactly once in each text, taken every K characters
-   of the source. An excerpt or an inserted header is one huge edit, which makes plain diffs
-   quadratic; unique anchors find the shared body in linear time whatever was cut.
+   of the source, and whole paragraphs that occur once in each. An excerpt or an inserted header
+   is one huge edit, which makes plain diffs quadratic; unique anchors find the shared body in
+   linear time whatever was cut, and paragraph anchors keep a short heading the excerpt kept
+   (四, 各位代表：) from being swallowed by the cuts around it.
 2. Chain: the longest run of anchors in the same order in both texts (longest increasing
    subsequence), so a stray repeat cannot pull the alignment across the document.
 3. Blocks: chained anchors on one diagonal with equal text between them become one matched block.
-4. Gaps: the text between blocks is diffed character by character by diff-match-patch (C++).
+4. Recursion: inside each gap between blocks, anchors unique within that gap are sought again
+   (as patience diff does), so a heading that recurs elsewhere still anchors where it stands.
+5. Gaps: what is left between blocks is diffed character by character by diff-match-patch (C++).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import fast_diff_match_patch as dmp
 
 from yuanwen.model import Alignment, Edit, Op, Span, TextMap
+from yuanwen.normalize import is_boundary
 
 if TYPE_CHECKING:
     import numpy as np
@@ -31,6 +37,14 @@ GAP_SECONDS = 2.0
 # Below this many characters in all, dictionaries of K-grams find anchors sooner than importing
 # NumPy takes (0.15 s); above it, NumPy's sorted hashes are several times faster.
 _NUMPY_FROM = 60_000
+# A reprint fragment this short facing a cut this many times longer is looked for whole in the
+# cut; longer fragments have anchors of their own.
+_FRAGMENT = 64
+_LOPSIDED = 4
+# A match of this many characters or fewer between changes, one of them longer than a word, is
+# chance (see _without_chaff).
+_CHAFF = 2
+_JOIN_WORD = 4
 _OPS: dict[str, Op] = {"=": "equal", "-": "delete", "+": "insert"}
 
 
@@ -48,36 +62,116 @@ def align(source: TextMap, reprint: TextMap) -> Alignment:
     a, b = source.content, reprint.content
     edits: list[Edit] = []
     pa = pb = 0
-    for block in [*_blocks(a, b), _Block(len(a), len(b), 0)]:
-        edits.extend(_diff_gap(a[pa : block.a], b[pb : block.b], pa, pb))
+    for block in [*_blocks(source, reprint, 0, len(a), 0, len(b)), _Block(len(a), len(b), 0)]:
+        edits.extend(_diff_gap(a[pa : block.a], b[pb : block.b], pa, pb, reprint))
         if block.size:
             edits.append(Edit("equal", Span(block.a, block.a + block.size), Span(block.b, block.b + block.size)))
         pa, pb = block.a + block.size, block.b + block.size
     return Alignment(source=source, reprint=reprint, edits=tuple(_merge(edits)))
 
 
-def _blocks(a: str, b: str) -> list[_Block]:
-    """Matched blocks from the chain of unique anchors, in order in both texts."""
-    pa, pb = _anchors(a, b)
+def _blocks(source: TextMap, reprint: TextMap, a0: int, a1: int, b0: int, b1: int) -> list[_Block]:
+    """Matched blocks of source[a0:a1] and reprint[b0:b1], in order in both texts."""
+    if a0 == a1 or b0 == b1:
+        return []
+    chained = _chain(source.content, reprint.content, _anchors(source, reprint, a0, a1, b0, b1))
+    if not chained:
+        chained = _kept_fragment(source, reprint, a0, a1, b0, b1)
     blocks: list[_Block] = []
-    for i in _longest_chain(pb):
-        x, y = pa[i], pb[i]
-        if blocks:
-            last = blocks[-1]
-            end_a, end_b = last.a + last.size, last.b + last.size
-            if x - y == last.a - last.b and a[end_a:x] == b[end_b:y]:
-                blocks[-1] = _Block(last.a, last.b, x + K - last.a)
-                continue
-            if y < end_b:
-                continue
-        blocks.append(_Block(x, y, K))
+    pa, pb = a0, b0
+    for block in [*chained, _Block(a1, b1, 0)] if chained else []:
+        blocks.extend(_blocks(source, reprint, pa, block.a, pb, block.b))
+        if block.size:
+            blocks.append(block)
+        pa, pb = block.a + block.size, block.b + block.size
     return blocks
 
 
-def _anchors(a: str, b: str) -> tuple[list[int], list[int]]:
-    """Positions (in a, in b) of K-grams unique in both texts, a's every K characters, by a."""
+def _kept_fragment(source: TextMap, reprint: TextMap, a0: int, a1: int, b0: int, b1: int) -> list[_Block]:
+    """Where a short reprint fragment stands in a long cut: its longest piece found in the source.
+
+    With no anchor in the gap, a diff matches such a fragment (a kept heading 四, a kept
+    sentence) wherever its characters first fit, or drowns it in the cut around it; a proof-reader
+    looks for the longest run of it, where a paragraph or sentence starts or ends."""
+    fragment, cut = reprint.content[b0:b1], source.content[a0:a1]
+    if len(fragment) > _FRAGMENT or len(cut) < _LOPSIDED * len(fragment):
+        return []
+    for size in range(len(fragment), 0, -1):
+        for i in range(len(fragment) - size + 1):
+            # Half the fragment at least, or a whole paragraph of the reprint such as 四.
+            if 2 * size < len(fragment) and not _whole_paragraph(reprint, b0 + i, size):
+                continue
+            places = _occurrences(cut, fragment[i : i + size])
+            if places:
+                return [_Block(a0 + _best_place(places, i, size, cut, fragment, source, a0), b0 + i, size)]
+    return []
+
+
+def _best_place(places: list[int], i: int, size: int, cut: str, fragment: str, source: TextMap, a0: int) -> int:
+    """The place that continues a neighbouring match, else the one on most sentence boundaries."""
+
+    def score(p: int) -> tuple[bool, int]:
+        continues = (p == 0 and i == 0) or (p + size == len(cut) and i + size == len(fragment))
+        return continues, is_boundary(source, a0 + p) + is_boundary(source, a0 + p + size)
+
+    return max(places, key=score)
+
+
+def _occurrences(text: str, piece: str) -> list[int]:
+    found: list[int] = []
+    at = text.find(piece)
+    while at >= 0:
+        found.append(at)
+        at = text.find(piece, at + 1)
+    return found
+
+
+def _anchors(source: TextMap, reprint: TextMap, a0: int, a1: int, b0: int, b1: int) -> list[_Block]:
+    """Unique K-grams and unique whole paragraphs of the two ranges, by position in the source."""
+    a, b = source.content[a0:a1], reprint.content[b0:b1]
     pairs = _anchors_small(a, b) if len(a) + len(b) < _NUMPY_FROM else _anchors_large(a, b)
-    return [x for x, _ in pairs], [y for _, y in pairs]
+    grams = [_Block(a0 + x, b0 + y, K) for x, y in pairs]
+    in_reprint = _unique_paragraphs(reprint, b0, b1)
+    paragraphs = [
+        _Block(start, in_reprint[text], len(text))
+        for text, start in _unique_paragraphs(source, a0, a1).items()
+        if text in in_reprint
+    ]
+    return sorted([*grams, *paragraphs], key=lambda anchor: (anchor.a, -anchor.size))
+
+
+def _chain(a: str, b: str, anchors: list[_Block]) -> list[_Block]:
+    """The longest chain of anchors in order in both texts, those on one diagonal joined."""
+    blocks: list[_Block] = []
+    for i in _longest_chain([anchor.b for anchor in anchors]):
+        anchor = anchors[i]
+        if blocks:
+            last = blocks[-1]
+            end_a, end_b = last.a + last.size, last.b + last.size
+            same_diagonal = anchor.a - anchor.b == last.a - last.b
+            if same_diagonal and (anchor.a <= end_a or a[end_a : anchor.a] == b[end_b : anchor.b]):
+                blocks[-1] = _Block(last.a, last.b, max(end_a, anchor.a + anchor.size) - last.a)
+                continue
+            if anchor.a < end_a or anchor.b < end_b:
+                continue
+        blocks.append(anchor)
+    return blocks
+
+
+def _unique_paragraphs(text: TextMap, start: int, end: int) -> dict[str, int]:
+    """Each paragraph (cut at the range's ends) that occurs once in text.content[start:end], and where."""
+    starts = text.paragraph_starts
+    inside = starts[bisect_right(starts, start) : bisect_left(starts, end)]
+    bounds = [start, *inside, end]
+    first: dict[str, int] = {}
+    repeated: set[str] = set()
+    for low, high in pairwise(bounds):
+        paragraph = text.content[low:high]
+        if paragraph in first:
+            repeated.add(paragraph)
+        else:
+            first[paragraph] = low
+    return {paragraph: start for paragraph, start in first.items() if paragraph not in repeated}
 
 
 def _anchors_small(a: str, b: str) -> list[tuple[int, int]]:
@@ -161,14 +255,16 @@ def _longest_chain(values: list[int]) -> list[int]:
     return chain[::-1]
 
 
-def _diff_gap(a: str, b: str, at_a: int, at_b: int) -> list[Edit]:
+def _diff_gap(a: str, b: str, at_a: int, at_b: int, reprint: TextMap) -> list[Edit]:
     """Character edits between two unmatched stretches starting at at_a and at_b."""
     if not a and not b:
         return []
     if not a or not b:
         steps = [("+", len(b))] if b else [("-", len(a))]
     else:
-        steps = dmp.diff(a, b, timelimit=GAP_SECONDS, cleanup="Semantic", counts_only=True)
+        steps = _without_chaff(
+            dmp.diff(a, b, timelimit=GAP_SECONDS, cleanup="Semantic", counts_only=True), at_b, reprint
+        )
     edits: list[Edit] = []
     for sign, size in steps:
         size_a = 0 if sign == "+" else size
@@ -176,6 +272,43 @@ def _diff_gap(a: str, b: str, at_a: int, at_b: int) -> list[Edit]:
         edits.append(Edit(_OPS[sign], Span(at_a, at_a + size_a), Span(at_b, at_b + size_b)))
         at_a, at_b = at_a + size_a, at_b + size_b
     return edits
+
+
+def _without_chaff(steps: list[tuple[str, int]], at_b: int, reprint: TextMap) -> list[tuple[str, int]]:
+    """Steps with chance matches inside a replaced passage turned into changes.
+
+    diff-match-patch keeps a character or two that a deleted title and an inserted header happen
+    to share (政 of 政府工作报告 and 政治学习资料); a proof-reader sees one replaced passage. A
+    match stays when it is a whole paragraph of the reprint (a kept heading 四) or when both
+    changes beside it are word-sized (加强 → 强化, which the diff stage joins)."""
+    cleaned: list[tuple[str, int]] = []
+    position = at_b
+    for i, (sign, size) in enumerate(steps):
+        interior = 0 < i < len(steps) - 1
+        if sign == "=" and interior and size <= _CHAFF and not _whole_paragraph(reprint, position, size):
+            beside = max(_change_size(steps[:i][::-1]), _change_size(steps[i + 1 :]))
+            if beside > _JOIN_WORD:
+                cleaned.extend([("-", size), ("+", size)])
+                position += size
+                continue
+        cleaned.append((sign, size))
+        position += 0 if sign == "-" else size
+    return cleaned
+
+
+def _change_size(steps: list[tuple[str, int]]) -> int:
+    """The larger side of the changes at the head of steps, up to the first match."""
+    deleted = inserted = 0
+    for sign, size in steps:
+        if sign == "=":
+            break
+        deleted += size if sign == "-" else 0
+        inserted += size if sign == "+" else 0
+    return max(deleted, inserted)
+
+
+def _whole_paragraph(text: TextMap, start: int, size: int) -> bool:
+    return is_boundary(text, start) and is_boundary(text, start + size)
 
 
 def _merge(edits: list[Edit]) -> list[Edit]:

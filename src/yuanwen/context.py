@@ -12,8 +12,8 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
 
-from yuanwen.diff import is_boundary
 from yuanwen.model import Alignment, Difference, Span, TextMap
+from yuanwen.normalize import is_boundary
 from yuanwen.rules import RuleSet
 from yuanwen.words import Segmenter, Token
 

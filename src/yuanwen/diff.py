@@ -15,31 +15,21 @@
 from __future__ import annotations
 
 import unicodedata
-from bisect import bisect_left
 from collections.abc import Sequence
 
 from yuanwen.model import Alignment, Difference, Edit, Kind, Span, TextMap
+from yuanwen.normalize import is_boundary
 from yuanwen.words import Segmenter, Token
 
-SENTENCE_ENDS = frozenset("。！？!?…")
-_CLOSERS = frozenset("”’」』）)》")
 _EXTRA_PUNCTUATION = frozenset("～·•")
 # How far an omission or insertion may slide to reach a sentence boundary, and how far around a
 # substitution words are looked up: a Chinese word is rarely longer than 6 characters.
 _SLIDE = 40
 _WORD_WINDOW = 6
+# Changes one character apart are one change only when both are word-sized (加 / 化 around 强);
+# a heading kept between two cut passages must stay a match.
+_JOIN_MAX = 4
 _PROPER_TAGS = frozenset({"nr", "nrfg", "nrt", "ns", "nt", "nz"})
-
-
-def is_boundary(text: TextMap, i: int) -> bool:
-    """True where a sentence or paragraph of the text starts or ends."""
-    c = text.content
-    if i <= 0 or i >= len(c):
-        return True
-    j = bisect_left(text.paragraph_starts, i)
-    if j < len(text.paragraph_starts) and text.paragraph_starts[j] == i:
-        return True
-    return c[i - 1] in SENTENCE_ENDS or (c[i - 1] in _CLOSERS and i >= 2 and c[i - 2] in SENTENCE_ENDS)
 
 
 def is_punctuation(text: str) -> bool:
@@ -51,7 +41,7 @@ def differences(alignment: Alignment, segmenter: Segmenter) -> list[Difference]:
     """The differences of an alignment, in source order."""
     source, reprint = alignment.source, alignment.reprint
     changes = _join_close(_runs(alignment.edits), source.content, reprint.content)
-    found = [d for change in changes for d in _split(change, source.content, reprint.content)]
+    found = [d for change in changes for d in _split(change, source, reprint)]
     placed = [_place(d, i, found, source, reprint) for i, d in enumerate(found)]
     return [_widen(d, i, placed, source.content, reprint.content, segmenter) for i, d in enumerate(placed)]
 
@@ -83,6 +73,7 @@ def _join_close(runs: list[Difference], a: str, b: str) -> list[Difference]:
             between = a[last.source.end : run.source.start]
             if (
                 gap_a == gap_b == 1
+                and max(len(last.source), len(last.reprint), len(run.source), len(run.reprint)) <= _JOIN_MAX
                 and _is_han(between)
                 and not _punctuation_only(last, a, b)
                 and not _punctuation_only(run, a, b)
@@ -97,11 +88,18 @@ def _join_close(runs: list[Difference], a: str, b: str) -> list[Difference]:
     return joined
 
 
-def _split(change: Difference, a: str, b: str) -> list[Difference]:
+def _split(change: Difference, source: TextMap, reprint: TextMap) -> list[Difference]:
     """One difference per punctuation or wording part, when both sides have the same parts."""
+    a, b = source.content, reprint.content
     text_a, text_b = a[change.source.start : change.source.end], b[change.reprint.start : change.reprint.end]
     if not text_a or not text_b:
         return [Difference(_kind(text_a, text_b), change.source, change.reprint)]
+    if _whole_paragraphs_at_an_edge(change, source, reprint):
+        # Nothing shared precedes or follows: the reprint's own header or footer, and what it cut.
+        return [
+            Difference("omission", change.source, Span(change.reprint.start, change.reprint.start)),
+            Difference("insertion", Span(change.source.end, change.source.end), change.reprint),
+        ]
     parts_a, parts_b = _parts(text_a), _parts(text_b)
     if len(parts_a) > 1 and [p for p, _ in parts_a] == [p for p, _ in parts_b]:
         found: list[Difference] = []
@@ -115,6 +113,16 @@ def _split(change: Difference, a: str, b: str) -> list[Difference]:
             at_a, at_b = part_a.end, part_b.end
         return found
     return [Difference(_kind(text_a, text_b), change.source, change.reprint)]
+
+
+def _whole_paragraphs_at_an_edge(change: Difference, source: TextMap, reprint: TextMap) -> bool:
+    """Whether a change has nothing shared before or after it and is whole paragraphs on both sides."""
+    at_start = change.source.start == 0 and change.reprint.start == 0
+    at_end = change.source.end == len(source.content) and change.reprint.end == len(reprint.content)
+    return (at_start or at_end) and all(
+        is_boundary(text, span.start) and is_boundary(text, span.end)
+        for text, span in ((source, change.source), (reprint, change.reprint))
+    )
 
 
 def _parts(text: str) -> list[tuple[bool, int]]:

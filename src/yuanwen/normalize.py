@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_left
 from collections import Counter
 
 from yuanwen.model import TextMap
 
+SENTENCE_ENDS = frozenset("。！？!?…")
+_CLOSERS = frozenset("”’」』）)》")
 _CONTENT = re.compile(r"[^\s\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
 
 # A text is hard-wrapped when this share of its lines have about the same length (seen: the
@@ -62,3 +65,14 @@ def _wrap_width(lengths: list[int]) -> int | None:
     common = Counter(long_lines).most_common(1)[0][0]
     near = sum(1 for n in lengths if common - 2 <= n <= common + 1)
     return common if near >= _WRAPPED_SHARE * len(lengths) else None
+
+
+def is_boundary(text: TextMap, i: int) -> bool:
+    """True where a sentence or paragraph of the text starts or ends."""
+    c = text.content
+    if i <= 0 or i >= len(c):
+        return True
+    j = bisect_left(text.paragraph_starts, i)
+    if j < len(text.paragraph_starts) and text.paragraph_starts[j] == i:
+        return True
+    return c[i - 1] in SENTENCE_ENDS or (c[i - 1] in _CLOSERS and i >= 2 and c[i - 2] in SENTENCE_ENDS)
