@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,21 +36,29 @@ def large_source(chars: int) -> str:
     return "\n".join(out) + "\n"
 
 
-def edited_excerpt(source: str, seed: int = 1) -> tuple[str, int]:
-    """The source with ~30% of paragraphs dropped, words and commas changed, a header added.
+@dataclass(frozen=True)
+class Excerpt:
+    """An edited excerpt and what was planted in it."""
 
-    Returns the reprint and the number of edits made inside kept paragraphs."""
+    reprint: str
+    words: int
+    commas: int
+
+
+def edited_excerpt(source: str, seed: int = 1) -> Excerpt:
+    """The source with ~30% of paragraphs dropped, words and commas changed, a header added."""
     rng = random.Random(seed)
-    kept, edits = [], 0
+    kept: list[str] = []
+    words = commas = 0
     for paragraph in source.splitlines():
         if rng.random() < 0.3:
             continue
         if len(paragraph) > 40 and rng.random() < 0.05:
             at = rng.randrange(10, len(paragraph) - 10)
             paragraph = paragraph[:at] + "鼐鼒" + paragraph[at + 2 :]
-            edits += 1
+            words += 1
         if "，" in paragraph and rng.random() < 0.05:
             paragraph = paragraph.replace("，", ",", 1)
-            edits += 1
+            commas += 1
         kept.append(paragraph)
-    return HEADER + "\n".join(kept) + "\n", edits
+    return Excerpt(HEADER + "\n".join(kept) + "\n", words, commas)

@@ -279,15 +279,15 @@ def _without_chaff(steps: list[tuple[str, int]], at_b: int, reprint: TextMap) ->
 
     diff-match-patch keeps a character or two that a deleted title and an inserted header happen
     to share (政 of 政府工作报告 and 政治学习资料); a proof-reader sees one replaced passage. A
-    match stays when it is a whole paragraph of the reprint (a kept heading 四) or when both
-    changes beside it are word-sized (加强 → 强化, which the diff stage joins)."""
+    match stays when it is a whole paragraph of the reprint (a kept heading 四), when the text
+    around it is only cut or only added (a kept paragraph's first word), or when the changes
+    around it are word-sized (加强 → 强化, which the diff stage joins)."""
     cleaned: list[tuple[str, int]] = []
     position = at_b
     for i, (sign, size) in enumerate(steps):
-        interior = 0 < i < len(steps) - 1
-        if sign == "=" and interior and size <= _CHAFF and not _whole_paragraph(reprint, position, size):
-            beside = max(_change_size(steps[:i][::-1]), _change_size(steps[i + 1 :]))
-            if beside > _JOIN_WORD:
+        if sign == "=" and 0 < i < len(steps) - 1 and size <= _CHAFF and not _whole_paragraph(reprint, position, size):
+            deleted, inserted = _changed_around(steps, i)
+            if min(deleted, inserted) > _JOIN_WORD:
                 cleaned.extend([("-", size), ("+", size)])
                 position += size
                 continue
@@ -296,15 +296,16 @@ def _without_chaff(steps: list[tuple[str, int]], at_b: int, reprint: TextMap) ->
     return cleaned
 
 
-def _change_size(steps: list[tuple[str, int]]) -> int:
-    """The larger side of the changes at the head of steps, up to the first match."""
+def _changed_around(steps: list[tuple[str, int]], i: int) -> tuple[int, int]:
+    """How much is deleted and inserted in the changes right before and after step i."""
     deleted = inserted = 0
-    for sign, size in steps:
-        if sign == "=":
-            break
-        deleted += size if sign == "-" else 0
-        inserted += size if sign == "+" else 0
-    return max(deleted, inserted)
+    for side in (steps[:i][::-1], steps[i + 1 :]):
+        for sign, size in side:
+            if sign == "=":
+                break
+            deleted += size if sign == "-" else 0
+            inserted += size if sign == "+" else 0
+    return deleted, inserted
 
 
 def _whole_paragraph(text: TextMap, start: int, size: int) -> bool:
