@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -161,17 +162,8 @@ def _chain(a: str, b: str, anchors: list[_Block]) -> list[_Block]:
 def _unique_paragraphs(text: TextMap, start: int, end: int) -> dict[str, int]:
     """Each paragraph (cut at the range's ends) that occurs once in text.content[start:end], and where."""
     starts = text.paragraph_starts
-    inside = starts[bisect_right(starts, start) : bisect_left(starts, end)]
-    bounds = [start, *inside, end]
-    first: dict[str, int] = {}
-    repeated: set[str] = set()
-    for low, high in pairwise(bounds):
-        paragraph = text.content[low:high]
-        if paragraph in first:
-            repeated.add(paragraph)
-        else:
-            first[paragraph] = low
-    return {paragraph: start for paragraph, start in first.items() if paragraph not in repeated}
+    bounds = [start, *starts[bisect_right(starts, start) : bisect_left(starts, end)], end]
+    return _once((text.content[low:high], low) for low, high in pairwise(bounds))
 
 
 def _anchors_small(a: str, b: str) -> list[tuple[int, int]]:
@@ -182,15 +174,19 @@ def _anchors_small(a: str, b: str) -> list[tuple[int, int]]:
 
 def _unique_kgrams(text: str) -> dict[str, int]:
     """Each K-gram that occurs once in the text, with its position, in text order."""
+    return _once((text[i : i + K], i) for i in range(len(text) - K + 1))
+
+
+def _once(pieces: Iterable[tuple[str, int]]) -> dict[str, int]:
+    """The pieces that occur once, each with its position, in order."""
     first: dict[str, int] = {}
     repeated: set[str] = set()
-    for i in range(len(text) - K + 1):
-        gram = text[i : i + K]
-        if gram in first:
-            repeated.add(gram)
+    for piece, position in pieces:
+        if piece in first:
+            repeated.add(piece)
         else:
-            first[gram] = i
-    return {gram: i for gram, i in first.items() if gram not in repeated}
+            first[piece] = position
+    return {piece: position for piece, position in first.items() if piece not in repeated}
 
 
 def _anchors_large(a: str, b: str) -> list[tuple[int, int]]:
