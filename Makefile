@@ -2,6 +2,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SYSTEM_STAMP := $(VENV)/.system
 
 .PHONY: demo test lint bench clean
 
@@ -10,6 +11,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
+
+# Debian packages the tests drive: Chromium (the HTML report in a real browser), LibreOffice
+# (.doc/.wps/.odt input, and opening the DOCX report), Noto CJK (the PDFs the tests lay out).
+$(SYSTEM_STAMP): | $(STAMP)
+	@if ! command -v chromium >/dev/null || ! command -v soffice >/dev/null || ! fc-list :lang=zh | grep -qi noto; then \
+		echo "installing chromium, libreoffice-writer-nogui, fonts-noto-cjk (apt-get)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			chromium libreoffice-writer-nogui fonts-noto-cjk fontconfig >/dev/null; \
+	fi
+	touch $@
 
 # The example has critical findings, so `check` exits 1 by design; the demo itself succeeds.
 demo: $(STAMP)
@@ -20,7 +31,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy src
 
-test: lint
+test: lint $(SYSTEM_STAMP)
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
