@@ -1,21 +1,66 @@
-"""Readers that turn a file into a Document: its text as read, with page or paragraph anchors."""
+"""Readers that turn a file into a Document: its text as read, with page or paragraph anchors.
+
+The format comes from the bytes (`sniff`), not the name: a PDF saved as .txt is read as a PDF, a
+web page saved as .doc as a web page. The name only decides between Markdown and plain text,
+which bytes cannot tell apart. Each reader imports its library when called, so reading a .txt
+file stays fast.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from yuanwen.errors import InputError
-from yuanwen.extract.text import read_text_document
+from yuanwen.extract.sniff import claimed_error, looks_like_html, sniff
+from yuanwen.extract.text import decode_text, read_text_document
 from yuanwen.model import Document
 
 # A 100 MB reprint is a whole archive, not one text; refusing it early keeps memory bounded.
 MAX_BYTES = 64 * 1024 * 1024
+MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 def read_document(path: Path) -> Document:
     """Read a reprint or source file of any supported format."""
     data = _read_bytes(path)
-    return read_text_document(data, str(path))
+    return read_bytes(data, str(path))
+
+
+def read_bytes(data: bytes, name: str) -> Document:
+    """Read a file's bytes; `name` gives the suffix and the name the messages and the Document show."""
+    kind = sniff(data, name) if data else "text"
+    if kind == "pdf":
+        from yuanwen.extract.pdf import read_pdf_document
+
+        return read_pdf_document(data, name)
+    if kind in ("docx", "office"):
+        from yuanwen.extract.docx import read_docx_document
+        from yuanwen.extract.office import convert_to_docx
+
+        return read_docx_document(data if kind == "docx" else convert_to_docx(data, name), name)
+    return _read_text_kind(data, name)
+
+
+def _read_text_kind(data: bytes, name: str) -> Document:
+    suffix = Path(name).suffix.lower()
+    try:
+        text = decode_text(data, name)
+    except InputError as error:
+        claimed = claimed_error(suffix)
+        if claimed and data:
+            raise InputError(f"{claimed}：{name}") from error
+        raise
+    if looks_like_html(text, suffix):
+        from yuanwen.extract.html import read_html_document
+
+        return read_html_document(text, name)
+    if claimed_error(suffix):
+        raise InputError(f"{claimed_error(suffix)}：{name}")
+    if suffix in MARKDOWN_SUFFIXES:
+        from yuanwen.extract.markdown import read_markdown_document
+
+        return read_markdown_document(text, name)
+    return read_text_document(data, name)
 
 
 def _read_bytes(path: Path) -> bytes:

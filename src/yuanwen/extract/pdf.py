@@ -1,0 +1,212 @@
+"""PDF with a text layer: body text in reading order, one Anchor per page.
+
+Stages of `read_pdf_document`:
+1. open the file with PDFium (pypdfium2), telling an encrypted or corrupt file apart;
+2. read each page's lines, with the depth of each line on the page, in PDFium's reading order;
+3. read again with pdfplumber any page where PDFium would silently drop text (see `_drops_text`);
+4. leave out page numbers and running headers and footers, close gaps between Chinese characters
+   (`pages.body_lines`);
+5. join the pages, one line per printed line, and anchor each page where its text starts.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import threading
+from typing import TYPE_CHECKING, Any
+
+from yuanwen.errors import InputError
+from yuanwen.extract.pages import Line, body_lines
+from yuanwen.model import Anchor, Document
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+NO_TEXT_LAYER = "PDF 没有文字层（可能是扫描件），请先做文字识别（OCR）"
+# PDFium's error code for a document that needs a password, and for an unsupported security handler.
+_ERR_PASSWORD = 4
+_ERR_SECURITY = 5
+# PDFium skips a text object narrower than this (kSizeEpsilon in cpdf_textpage.cpp).
+_MIN_WIDTH = 0.01
+# Forms nest forms; deeper than this is a malicious file, not a document (pypdfium2 stops at 15).
+_MAX_FORM_DEPTH = 15
+# PDFium is not thread-safe; a web server reading two PDFs at once must take turns.
+_PDFIUM_LOCK = threading.Lock()
+
+
+def read_pdf_document(data: bytes, name: str) -> Document:
+    """A PDF's text layer as a Document with one page Anchor per page."""
+    with _PDFIUM_LOCK:
+        pages = _read_pages(data, name)
+    body = body_lines(pages)
+    if not any(body):  # no text at all, or only a page number or header stamped on a scan
+        raise InputError(f"{NO_TEXT_LAYER}：{name}")
+    return _document(body, name)
+
+
+def _document(body: Sequence[Sequence[str]], name: str) -> Document:
+    parts: list[str] = []
+    anchors: list[Anchor] = []
+    offset = 0
+    for number, lines in enumerate(body, start=1):
+        anchors.append(Anchor(offset, "page", number))
+        page = "".join(f"{line}\n" for line in lines)
+        parts.append(page)
+        offset += len(page)
+    return Document(path=name, format="pdf", text="".join(parts), anchors=tuple(anchors))
+
+
+def _read_pages(data: bytes, name: str) -> list[list[Line]]:
+    import pypdfium2 as pdfium
+
+    document = _open(data, name)
+    try:
+        pages: list[list[Line] | None] = []
+        for index in range(len(document)):
+            page = _load_page(document, index, name)
+            try:
+                pages.append(None if _drops_text(page) else _pdfium_lines(page))
+            finally:
+                page.close()
+    except pdfium.PdfiumError as error:
+        raise InputError(f"PDF 文件已损坏，无法读取页面：{name}") from error
+    finally:
+        document.close()
+    missing = [index for index, lines in enumerate(pages) if lines is None]
+    if missing:
+        found = _pdfplumber_lines(data, missing, name)
+        pages = [found[index] if lines is None else lines for index, lines in enumerate(pages)]
+    return [lines or [] for lines in pages]
+
+
+def _open(data: bytes, name: str) -> Any:
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        if error.err_code in (_ERR_PASSWORD, _ERR_SECURITY):
+            raise InputError(f"PDF 已加密（需要打开密码），请先解除密码再检查：{name}") from error
+        raise InputError(f"PDF 文件已损坏，无法打开：{name}") from error
+    # PDFium rebuilds a broken cross-reference table by scanning the file; without the closing
+    # %%EOF as well, the file was cut short (an unfinished download) and pages may be missing.
+    if not pdfium_c.FPDF_DocumentHasValidCrossReferenceTable(document.raw) and b"%%EOF" not in data[-2048:]:
+        document.close()
+        raise InputError(f"PDF 文件不完整（可能没有下载完），请重新获取：{name}")
+    if len(document) == 0:
+        document.close()
+        raise InputError(f"PDF 没有页面（文件可能已损坏）：{name}")
+    return document
+
+
+def _load_page(document: Any, index: int, name: str) -> Any:
+    import pypdfium2 as pdfium
+
+    try:
+        return document[index]
+    except pdfium.PdfiumError as error:
+        raise InputError(f"PDF 第 {index + 1} 页已损坏，无法读取：{name}") from error
+
+
+def _pdfium_lines(page: Any) -> list[Line]:
+    """The page's lines as PDFium reads them, in reading order."""
+    import pypdfium2.raw as pdfium_c
+
+    height = page.get_height()
+    textpage = page.get_textpage()
+    try:
+        raw = textpage.raw
+        get_unicode = pdfium_c.FPDFText_GetUnicode
+        chars = [_char(get_unicode(raw, index)) for index in range(pdfium_c.FPDFText_CountChars(raw))]
+        lines: list[Line] = []
+        for start, text in _split_lines(chars):
+            x, y = ctypes.c_double(), ctypes.c_double()
+            pdfium_c.FPDFText_GetCharOrigin(raw, start, x, y)
+            lines.append(Line(text, height - y.value))
+        return lines
+    finally:
+        textpage.close()
+
+
+def _char(code: int) -> str:
+    if code in (0x0A, 0x0D):
+        return "\n"
+    if code == 0x02:  # PDFium marks a hyphen at a line end so; the page shows a hyphen
+        return "-"
+    if code == 0:  # a glyph the font maps to no character: show that something is there
+        return "\ufffd"
+    if code < 0x20 or code in (0xFFFE, 0xFFFF):
+        return ""
+    return chr(code)
+
+
+def _split_lines(chars: Sequence[str]) -> list[tuple[int, str]]:
+    """Non-blank lines, each with the index of its first visible character."""
+    lines: list[tuple[int, str]] = []
+    current: list[str] = []
+    start = -1
+    for index, char in enumerate([*chars, "\n"]):
+        if char == "\n":
+            if start >= 0:
+                lines.append((start, "".join(current).strip()))
+            current, start = [], -1
+            continue
+        if start < 0 and char.strip():
+            start = index
+        current.append(char)
+    return lines
+
+
+def _drops_text(page: Any) -> bool:
+    """True when PDFium's text page would skip text on this page.
+
+    PDFium skips a text object of zero width. A single character in a font that is not embedded,
+    on a machine without a matching system font (a server without Chinese fonts), has no glyph
+    box and so no width: PDFium would lose it without a word. pdfplumber reads such pages.
+    """
+    import pypdfium2.raw as pdfium_c
+
+    count = pdfium_c.FPDFPage_CountObjects(page.raw)
+    return _any_dropped([pdfium_c.FPDFPage_GetObject(page.raw, i) for i in range(count)], depth=0)
+
+
+def _any_dropped(objects: Sequence[Any], depth: int) -> bool:
+    import pypdfium2.raw as pdfium_c
+
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    for obj in objects:
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _MAX_FORM_DEPTH:
+            count = pdfium_c.FPDFFormObj_CountObjects(obj)
+            if _any_dropped([pdfium_c.FPDFFormObj_GetObject(obj, i) for i in range(count)], depth + 1):
+                return True
+        elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+            narrow = right.value - left.value < _MIN_WIDTH
+            if narrow and not pdfium_c.FPDFFont_GetIsEmbedded(pdfium_c.FPDFTextObj_GetFont(obj)):
+                return True
+    return False
+
+
+def _pdfplumber_lines(data: bytes, indexes: Sequence[int], name: str) -> dict[int, list[Line]]:
+    """The lines of the given pages as pdfplumber (pdfminer.six) reads them: slower, but complete."""
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psparser import PSException
+
+    found: dict[int, list[Line]] = {}
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for index in indexes:
+                page = pdf.pages[index]
+                found[index] = [
+                    Line(line["text"], page.height - line["chars"][0]["matrix"][5])
+                    for line in page.extract_text_lines(return_chars=True)
+                    if line["text"].strip()
+                ]
+                page.close()
+    except (PDFSyntaxError, PSException, ValueError, KeyError) as error:
+        raise InputError(f"PDF 文件已损坏，无法读取页面：{name}") from error
+    return found
