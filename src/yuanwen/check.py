@@ -39,6 +39,7 @@ def check(
         path=source.path,
         chars=len(source.text),
         matched_chars=alignment.matched_chars,
+        text=source.text,
     )
     return Report(reprint=reprint, sources=(info,), findings=tuple(findings))
 

@@ -11,11 +11,11 @@ import click
 
 from yuanwen import __version__
 from yuanwen.errors import YuanwenError
-from yuanwen.model import SEVERITIES, CheckOptions, Report, Severity
+from yuanwen.model import KINDS, SEVERITIES, CheckOptions, Kind, Severity
+from yuanwen.render import RENDERERS, renderer
 
 EXIT_FOUND = 1
 EXIT_BAD_INPUT = 2
-FORMATS = ("text", "json")
 T = TypeVar("T")
 
 
@@ -32,7 +32,7 @@ def cli() -> None:
     "--format",
     "-f",
     "output_format",
-    type=click.Choice(FORMATS),
+    type=click.Choice(tuple(RENDERERS)),
     default="text",
     show_default=True,
     help="报告格式。",
@@ -66,7 +66,7 @@ def check(
 
     options = CheckOptions(rule_files=rule_files)
     report = _guarded(lambda: run_check(read_document(reprint), read_document(source), options))
-    _write(_render(report, output_format), output)
+    _write(renderer(output_format)(report), output)
     sys.exit(EXIT_FOUND if report.fails(fail_on) else 0)
 
 
@@ -80,22 +80,38 @@ def extract(path: Path) -> None:
     click.echo(document.text, nl=not document.text.endswith("\n"))
 
 
-def _render(report: Report, output_format: str) -> str:
-    if output_format == "json":
-        from yuanwen.render.json import render_json
+@cli.command()
+@click.argument("reprint", type=click.Path(path_type=Path))
+@click.option("--source", "-s", "source", type=click.Path(path_type=Path), required=True, help="权威原文文件。")
+@click.option("--only", type=click.Choice(KINDS), multiple=True, help="只恢复这些种类的差异（默认：改动和标点）。")
+@click.option(
+    "--rules",
+    "rule_files",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    help="追加或覆盖规则的 TOML 文件。",
+)
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="改正后的文件；默认打印到标准输出。")
+def fix(reprint: Path, source: Path, only: tuple[Kind, ...], rule_files: tuple[Path, ...], output: Path | None) -> None:
+    """按原文改正转载稿：恢复原文的措辞和标点，保留转载稿的刊头和节选。"""
+    from yuanwen.check import check as run_check
+    from yuanwen.extract import read_document
+    from yuanwen.fix import corrected
 
-        return render_json(report)
-    from yuanwen.render.text import render_text
+    options = CheckOptions(rule_files=rule_files)
+    report = _guarded(lambda: run_check(read_document(reprint), read_document(source), options))
+    kinds = frozenset(only or ("substitution", "punctuation"))
+    _write(_guarded(lambda: corrected(report, kinds)), output)
 
-    return render_text(report)
 
-
-def _write(content: str, output: Path | None) -> None:
+def _write(content: str | bytes, output: Path | None) -> None:
+    if output is None and isinstance(content, bytes):
+        _fail("这种格式是二进制文件，请用 -o 指定输出文件")
     if output is None:
         click.echo(content, nl=False)
         return
     try:
-        output.write_text(content, encoding="utf-8")
+        output.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     except OSError as error:
         _fail(f"无法写入 {output}：{error.strerror}")
 

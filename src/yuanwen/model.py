@@ -112,13 +112,14 @@ class Finding:
 
 @dataclass(frozen=True)
 class SourceInfo:
-    """A source text a report was checked against."""
+    """A source text a report was checked against, with its text as read (for side-by-side views)."""
 
     id: str
     title: str | None
     path: str | None
     chars: int
     matched_chars: int
+    text: str = field(default="", repr=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ _CONTEXT = 12
 
 def render_text(report: Report) -> str:
     """The report for a person at a terminal; colour codes are dropped when not a terminal."""
-    lines: list[str] = [_heading(report)]
+    lines: list[str] = [heading(report)]
     for severity in SEVERITIES:
         group = [f for f in report.findings if f.severity == severity]
         if group:
@@ -40,7 +40,7 @@ def summary_line(report: Report) -> str:
     return f"共 {len(report.findings)} 处差异：{parts}。"
 
 
-def _heading(report: Report) -> str:
+def heading(report: Report) -> str:
     sources = "、".join(s.path or s.title or s.id for s in report.sources)
     return f"核对 {report.reprint.path}（{len(report.reprint.text)} 字）← 原文 {sources}"
 

@@ -1,0 +1,95 @@
+// yuanwen's HTML report: next/previous finding (buttons, j/k), severity filters, density strip.
+// Reads only the page's own elements and writes text with textContent: no user text becomes markup.
+(function () {
+  "use strict";
+  var body = document.body;
+  var pairs = [];  // finding number → [source mark, reprint mark]
+  document.querySelectorAll(".f[data-f]").forEach(function (el) {
+    var n = Number(el.dataset.f);
+    (pairs[n] = pairs[n] || []).push(el);
+  });
+  var strip = document.getElementById("strip");
+  var position = document.getElementById("position");
+  var current = document.getElementById("current");
+  var focused = -1;
+
+  function severity(n) { return /sev-(\w+)/.exec(pairs[n][0].className)[1]; }
+  function shown(n) { return !body.classList.contains("hide-" + severity(n)); }
+  function primary(n) { return pairs[n][pairs[n].length - 1]; }
+  function visibleNumbers() {
+    var out = [];
+    for (var n = 0; n < pairs.length; n++) { if (pairs[n] && shown(n)) { out.push(n); } }
+    return out;
+  }
+
+  function mark(n, on) {
+    if (n < 0 || !pairs[n]) { return; }
+    pairs[n].forEach(function (el) { el.classList.toggle("current", on); });
+    var tick = strip.querySelector('a[data-f="' + n + '"]');
+    if (tick) { tick.classList.toggle("current", on); }
+  }
+
+  function go(n) {
+    mark(focused, false);
+    focused = n;
+    mark(n, true);
+    primary(n).scrollIntoView({ block: "center" });
+    var visible = visibleNumbers();
+    position.textContent = "第 " + (visible.indexOf(n) + 1) + " / " + visible.length + " 处";
+    current.textContent = primary(n).title;
+    body.dataset.focused = String(n);
+  }
+
+  function step(direction) {
+    var visible = visibleNumbers();
+    if (!visible.length) { position.textContent = "没有可显示的差异"; return; }
+    var next = direction > 0
+      ? visible.find(function (n) { return n > focused; })
+      : visible.slice().reverse().find(function (n) { return n < focused; });
+    if (next === undefined) { next = direction > 0 ? visible[0] : visible[visible.length - 1]; }
+    go(next);
+  }
+
+  function drawStrip() {
+    var height = document.documentElement.scrollHeight || 1;
+    var ticks = document.createDocumentFragment();
+    visibleNumbers().forEach(function (n) {
+      var tick = document.createElement("a");
+      tick.className = "sev-" + severity(n) + (n === focused ? " current" : "");
+      tick.dataset.f = String(n);
+      tick.title = primary(n).title;
+      var top = primary(n).getBoundingClientRect().top + window.scrollY;
+      tick.style.top = (100 * top / height).toFixed(3) + "%";
+      ticks.appendChild(tick);
+    });
+    strip.replaceChildren(ticks);
+  }
+
+  document.getElementById("next").addEventListener("click", function () { step(1); });
+  document.getElementById("prev").addEventListener("click", function () { step(-1); });
+  strip.addEventListener("click", function (event) {
+    var n = event.target.dataset && event.target.dataset.f;
+    if (n !== undefined) { go(Number(n)); }
+  });
+  document.getElementById("report").addEventListener("click", function (event) {
+    var el = event.target.closest(".f[data-f]");
+    if (el && shown(Number(el.dataset.f))) { go(Number(el.dataset.f)); }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || /^(TEXTAREA|SELECT)$/.test(event.target.tagName)) { return; }
+    if (event.key === "j") { step(1); } else if (event.key === "k") { step(-1); }
+  });
+  document.querySelectorAll(".summary input[data-sev]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      body.classList.toggle("hide-" + box.dataset.sev, !box.checked);
+      if (focused >= 0 && !shown(focused)) { mark(focused, false); focused = -1; }
+      drawStrip();
+    });
+  });
+  var pending = 0;
+  window.addEventListener("resize", function () {
+    clearTimeout(pending);
+    pending = setTimeout(drawStrip, 150);
+  });
+  drawStrip();
+}());

@@ -1,0 +1,236 @@
+"""The HTML report: source and reprint side by side, every finding marked, in one self-contained file.
+
+1. pair each source with the reprint: its text as read, or, when its file is gone, a stand-in
+   rebuilt from the reprint and the findings' source wording
+2. walk the findings in source order: the text between two findings is the same in both columns
+3. cut that shared text into rows at the paragraph starts of either text, so the columns stay level
+4. wrap the rows in the page: summary, filters, navigation, density strip (inline CSS and JS)
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+from importlib.resources import files
+from itertools import pairwise
+
+from yuanwen.model import SEVERITIES, Finding, Report, SourceInfo, Span
+from yuanwen.normalize import normalize
+from yuanwen.render.text import KIND_NAMES, SEVERITY_NAMES, heading, summary_line
+
+# A hard wrap between two Latin words or digits stands for a space; anywhere else it is layout.
+_LATIN_WRAP = re.compile(r"(?<=[0-9A-Za-z,.;:!?])[^\S\n]*\n\s*(?=[0-9A-Za-z])")
+_WRAP = re.compile(r"[^\S\n]*\n\s*")
+_SPACES = re.compile(r"[^\S\n]+")
+# Shown in the column that lacks the text of an omission or an insertion.
+_CARET = "∧"
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """A finding with its span in the source text shown beside the reprint."""
+
+    finding: Finding
+    source: Span
+
+
+@dataclass(frozen=True)
+class _Pair:
+    """One source and the reprint, with the findings between them in source order."""
+
+    title: str
+    source: _Text
+    reprint: _Text
+    placed: tuple[_Placed, ...]
+
+
+class _Text:
+    """A text with its content offsets and paragraph starts, to cut it into level rows."""
+
+    def __init__(self, text: str) -> None:
+        mapped = normalize(text)
+        self.text = text
+        self.offsets = mapped.offsets
+        self.paragraphs = mapped.paragraph_starts
+
+    def content_index(self, offset: int) -> int:
+        return bisect_left(self.offsets, offset)
+
+    def read_offset(self, index: int, end: int) -> int:
+        """The offset in the text as read of a content index, or `end` past the last one."""
+        return self.offsets[index] if index < len(self.offsets) else end
+
+    def starts_between(self, start: int, end: int) -> list[int]:
+        """Paragraph starts (content indexes) in [start, end], relative to start."""
+        low, high = bisect_left(self.paragraphs, start), bisect_left(self.paragraphs, end + 1)
+        return [p - start for p in self.paragraphs[low:high]]
+
+    def flow(self, span: Span) -> str:
+        """A span as HTML: layout whitespace collapsed, a line break where a paragraph starts inside."""
+        first, last = self.content_index(span.start), self.content_index(span.end)
+        inside = [self.offsets[first + k] for k in self.starts_between(first, last) if 0 < k < last - first]
+        edges = [span.start, *inside, span.end]
+        return "<br>".join(_flow(self.text[a:b]) for a, b in pairwise(edges))
+
+
+def render_html(report: Report) -> str:
+    """The report as one HTML page that works offline and prints well."""
+    sections: list[str] = []
+    number = 0
+    for pair in _pairs(report):
+        rows, number = _rows(pair, number)
+        sections.append(_section(pair, rows))
+    return _page(report, "".join(sections))
+
+
+def _pairs(report: Report) -> list[_Pair]:
+    """Each source the report names, with its findings; one stand-in source when there is none."""
+    infos = report.sources or (SourceInfo("source", None, None, 0, 0),)
+    pairs = []
+    for info in infos:
+        findings = [f for f in report.findings if len(infos) == 1 or f.source_id == info.id]
+        pairs.append(_pair(report.reprint.text, info, findings))
+    return pairs
+
+
+def _pair(reprint: str, info: SourceInfo, findings: Sequence[Finding]) -> _Pair:
+    placed = sorted(
+        (_Placed(f, f.source_span) for f in findings), key=lambda p: (p.source.start, p.finding.reprint_span.start)
+    )
+    return _Pair(
+        title=info.title or info.path or info.id, source=_Text(info.text), reprint=_Text(reprint), placed=tuple(placed)
+    )
+
+
+class _Rows:
+    """Rows of two cells, source and reprint, filled piece by piece."""
+
+    def __init__(self) -> None:
+        self.html: list[str] = []
+        self._left: list[str] = []
+        self._right: list[str] = []
+
+    def add(self, left: str, right: str) -> None:
+        self._left.append(left)
+        self._right.append(right)
+
+    def close(self) -> None:
+        """End the current row; an empty one is dropped."""
+        left, right = "".join(self._left).strip(), "".join(self._right).strip()
+        if left or right:
+            self.html.append(f'<div class="row"><div class="src">{left}</div><div class="rep">{right}</div></div>')
+        self._left.clear()
+        self._right.clear()
+
+
+def _rows(pair: _Pair, number: int) -> tuple[str, int]:
+    """The rows of a pair, findings numbered from `number` on; returns the next number."""
+    source, reprint = pair.source, pair.reprint
+    rows = _Rows()
+    at_source = at_reprint = 0
+    for placed in pair.placed:
+        span = placed.finding.reprint_span
+        source_start, reprint_start = max(placed.source.start, at_source), max(span.start, at_reprint)
+        _shared(rows, (source, Span(at_source, source_start)), (reprint, Span(at_reprint, reprint_start)))
+        rows.add(*_marks(placed, pair, number))
+        number += 1
+        at_source, at_reprint = max(at_source, placed.source.end), max(at_reprint, span.end)
+    _shared(rows, (source, Span(at_source, len(source.text))), (reprint, Span(at_reprint, len(reprint.text))))
+    rows.close()
+    return "".join(rows.html), number
+
+
+def _shared(rows: _Rows, left: tuple[_Text, Span], right: tuple[_Text, Span]) -> None:
+    """Text the same in both columns, cut into rows where a paragraph starts in either."""
+    (source, in_source), (reprint, in_reprint) = left, right
+    a0, a1 = source.content_index(in_source.start), source.content_index(in_source.end)
+    b0, b1 = reprint.content_index(in_reprint.start), reprint.content_index(in_reprint.end)
+    cuts = sorted({*source.starts_between(a0, a1), *reprint.starts_between(b0, b1)})
+    at_left, at_right = in_source.start, in_reprint.start
+    for cut in cuts:
+        to_left = source.read_offset(a0 + cut, in_source.end) if a0 + cut < a1 else in_source.end
+        to_right = reprint.read_offset(b0 + cut, in_reprint.end) if b0 + cut < b1 else in_reprint.end
+        rows.add(_flow(source.text[at_left:to_left]), _flow(reprint.text[at_right:to_right]))
+        rows.close()
+        at_left, at_right = to_left, to_right
+    rows.add(_flow(source.text[at_left : in_source.end]), _flow(reprint.text[at_right : in_reprint.end]))
+
+
+def _marks(placed: _Placed, pair: _Pair, number: int) -> tuple[str, str]:
+    """The finding marked in both columns: <del> for the source's wording, <ins> for the reprint's."""
+    finding = placed.finding
+    severity, kind = SEVERITY_NAMES[finding.severity], KIND_NAMES[finding.kind]
+    label = f"{severity}·{kind}"
+    title = escape(f"{label}：{finding.message}（规则 {finding.rule}）", quote=True)
+    classes = f"f sev-{finding.severity} kind-{finding.kind}"
+    tag = f'<sup class="tag">{label}</sup>'
+
+    def mark(element: str, text: str) -> str:
+        shown, gap = (text, "") if text else (f'<span class="gap">{_CARET}</span>', " empty")
+        return f'<{element} class="{classes}{gap}" data-f="{number}" title="{title}">{shown}{tag}</{element}>'
+
+    return mark("del", pair.source.flow(placed.source)), mark("ins", pair.reprint.flow(finding.reprint_span))
+
+
+def _flow(text: str) -> str:
+    """Text as read, its layout whitespace (hard wraps, runs of spaces) collapsed, HTML-escaped."""
+    text = _SPACES.sub(" ", _WRAP.sub("", _LATIN_WRAP.sub(" ", text)))
+    return escape(text, quote=False)
+
+
+def _section(pair: _Pair, rows: str) -> str:
+    return (
+        '<section class="pair">'
+        f'<div class="row head"><div class="src">原文：{escape(pair.title)}</div>'
+        '<div class="rep">转载稿</div></div>'
+        f"{rows}</section>"
+    )
+
+
+def _page(report: Report, body: str) -> str:
+    """The whole page around the rows: heading, summary with filters, toolbar, strip."""
+    style, script = _asset("report.css"), _asset("report.js")
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<meta http-equiv="Content-Security-Policy" content="{_policy(script)}">'
+        f"<title>原文核对报告 · {escape(report.reprint.path or '')}</title><style>{style}</style></head>"
+        f'<body><header><h1>原文核对报告</h1><p class="meta">{escape(heading(report))}</p>'
+        f"{_summary(report)}</header>{_toolbar()}"
+        f'<main id="report">{body}</main><nav id="strip" aria-label="差异分布"></nav>'
+        f"<script>{script}</script></body></html>\n"
+    )
+
+
+def _policy(script: str) -> str:
+    """Nothing loads from outside, and only the report's own script runs, even were escaping to fail."""
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{digest}'"
+
+
+def _summary(report: Report) -> str:
+    """Counts by severity, each a checkbox that shows or hides that severity."""
+    counts = report.summary
+    boxes = "".join(
+        f'<label class="count sev-{s}"><input type="checkbox" data-sev="{s}" checked> '
+        f"{SEVERITY_NAMES[s]} <b>{counts[s]}</b></label>"
+        for s in SEVERITIES
+    )
+    return f'<div class="summary">{boxes}<span class="total">{escape(summary_line(report))}</span></div>'
+
+
+def _toolbar() -> str:
+    return (
+        '<div class="toolbar"><button type="button" id="prev" title="上一处（k）">↑ 上一处</button>'
+        '<button type="button" id="next" title="下一处（j）">↓ 下一处</button>'
+        '<span id="position">—</span><span id="current">按 j / k 或点按钮逐处查看差异</span></div>'
+    )
+
+
+def _asset(name: str) -> str:
+    return files("yuanwen.render").joinpath("assets", name).read_text(encoding="utf-8")

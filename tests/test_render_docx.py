@@ -1,0 +1,164 @@
+"""The Word report: a comment on the very words of each finding, the user's formatting untouched."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+
+from conftest import EXAMPLES, run_cli
+from extract_builders import reprint_paragraphs
+from yuanwen.check import check
+from yuanwen.extract import read_document
+from yuanwen.model import Document, Report, Span
+from yuanwen.render.docx import OffsetMap, render_docx
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+SOURCE = EXAMPLES / "source.txt"
+# Runs of this many characters, bold and italic in turn: a finding falls across run boundaries.
+RUN_CHARS = 7
+
+
+def formatted_docx(path: Path) -> Path:
+    """The example reprint as a user's Word file: runs of mixed formatting, the last paragraph in a table."""
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "政治学习资料 第22期"
+    *body, last = reprint_paragraphs()
+    for text in body:
+        _add_runs(document.add_paragraph(), text)
+    _add_runs(document.add_table(rows=1, cols=1).cell(0, 0).paragraphs[0], last)
+    document.save(str(path))
+    return path
+
+
+def _add_runs(paragraph: Any, text: str) -> None:
+    for i in range(0, len(text), RUN_CHARS):
+        run = paragraph.add_run(text[i : i + RUN_CHARS])
+        run.bold = (i // RUN_CHARS) % 2 == 0
+        run.italic = (i // RUN_CHARS) % 3 == 0
+
+
+def comment_ranges(document: Any) -> dict[int, str]:
+    """The text between each comment's range start and end, by comment id."""
+    open_ids: set[int] = set()
+    ranges: dict[int, str] = {}
+    for element in document.element.body.iter():
+        if element.tag == W + "commentRangeStart":
+            open_ids.add(int(element.get(W + "id")))
+            ranges.setdefault(int(element.get(W + "id")), "")
+        elif element.tag == W + "commentRangeEnd":
+            open_ids.discard(int(element.get(W + "id")))
+        elif element.tag == W + "t":
+            for i in open_ids:
+                ranges[i] += element.text or ""
+    return ranges
+
+
+def formatting(document: Any) -> list[tuple[str, bool, bool]]:
+    """Each character of the body's runs with its run's bold and italic."""
+    return [
+        (char, bool(run.find(f"{W}rPr/{W}b") is not None), bool(run.find(f"{W}rPr/{W}i") is not None))
+        for run in document.element.body.iter(W + "r")
+        for t in run.iter(W + "t")
+        for char in t.text or ""
+    ]
+
+
+def _flat(text: str) -> str:
+    return "".join(text.split())
+
+
+def _assert_anchored(report: Report, output: bytes) -> Any:
+    """Every finding has its comment, in order, on exactly its words (an omission: the character before)."""
+    document = docx.Document(io.BytesIO(output))
+    comments = sorted(document.comments, key=lambda c: c.comment_id)
+    ranges = comment_ranges(document)
+    assert len(comments) == len(report.findings)
+    for finding, comment in zip(report.findings, comments, strict=True):
+        assert comment.author == "yuanwen"
+        assert finding.message in comment.text and finding.rule in comment.text
+        anchored = _flat(ranges[comment.comment_id])
+        if finding.reprint_text:
+            assert anchored == _flat(finding.reprint_text)
+        else:
+            assert anchored == _flat(report.reprint.text[: finding.reprint_span.start])[-1]
+    return document
+
+
+@pytest.fixture(scope="module")
+def example() -> Report:
+    return check(read_document(EXAMPLES / "reprint.txt"), read_document(SOURCE))
+
+
+@pytest.fixture(scope="module")
+def own(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Report]:
+    path = formatted_docx(tmp_path_factory.mktemp("own") / "booklet.docx")
+    return path, check(read_document(path), read_document(SOURCE))
+
+
+def test_text_reprint_gets_a_new_docx_with_a_comment_on_each_finding(example: Report) -> None:
+    document = _assert_anchored(example, render_docx(example))
+    texts = [c.text for c in sorted(document.comments, key=lambda c: c.comment_id)]
+    critical = [t for t in texts if t.startswith("【严重")]
+    assert ["原文：继续" in critical[0], "原文：指导" in critical[1]] == [True, True]
+
+
+def test_own_docx_keeps_its_formatting_and_gets_the_comments(own: tuple[Path, Report]) -> None:
+    path, report = own
+    assert report.reprint.format == "docx"
+    assert [f.reprint_text for f in report.findings if f.severity == "critical"] == ["进一步", "督导"]
+    before = docx.Document(str(path))
+    after = _assert_anchored(report, render_docx(report))
+    assert formatting(after) == formatting(before)
+    assert len(after.tables) == 1 and len(after.paragraphs) == len(before.paragraphs)
+    assert after.sections[0].header.paragraphs[0].text == "政治学习资料 第22期"
+
+
+def test_offsets_map_when_the_texts_differ_in_layout_only() -> None:
+    mapping = OffsetMap("甲乙\n\n丙丁戊\n", "甲乙\n丙丁戊\n")
+    assert mapping.span(Span(4, 6)) == Span(3, 5)
+    assert mapping.span(Span(4, 4)) == Span(3, 3)
+
+
+def test_characters_xml_cannot_hold_become_spaces() -> None:
+    text = "第一页\f正文，\x0b继续完善\n"
+    source = Document("source", "txt", "第一页正文，继续完善\n")
+    output = render_docx(check(Document("reprint", "txt", text), source))
+    assert "".join(p.text for p in docx.Document(io.BytesIO(output)).paragraphs) == "第一页 正文， 继续完善"
+
+
+def test_cli_writes_the_docx_and_refuses_stdout(tmp_path: Path) -> None:
+    out = tmp_path / "checked.docx"
+    result = run_cli("check", EXAMPLES / "reprint.txt", "--source", SOURCE, "--format", "docx", "-o", out)
+    assert result.exit_code == 1, result.output
+    assert zipfile.is_zipfile(out)
+    refused = run_cli("check", EXAMPLES / "reprint.txt", "--source", SOURCE, "--format", "docx")
+    assert refused.exit_code == 2
+
+
+def test_libreoffice_opens_it(own: tuple[Path, Report], tmp_path: Path) -> None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed")
+    checked = tmp_path / "checked.docx"
+    checked.write_bytes(render_docx(own[1]))
+    command = [
+        soffice,
+        f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(tmp_path),
+        str(checked),
+    ]
+    done = subprocess.run(command, capture_output=True, timeout=180, check=False)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "checked.pdf").stat().st_size > 10_000
