@@ -41,6 +41,7 @@ class Context:
         self._names = _alternation(rules.words("leaders"))
         self._titles = _alternation(rules.words("titles"))
         self._organisations = _alternation(rules.words("organisations"))
+        self._formulations = _alternation(rules.words("formulations"))
         self._suffixes = tuple(rules.words("organisation_suffixes"))
         self._surnames = tuple(rules.words("surnames"))
         self._speech = _speech_pattern(rules)
@@ -83,6 +84,10 @@ class Context:
             return True
         return any(len(w.text) >= 3 and w.text.endswith(self._suffixes) for w in self._words_touching(diff))
 
+    def formulation(self, diff: Difference) -> bool:
+        # Cutting into a formulation alters it; dropping a clause that holds one whole does not.
+        return self._touches(self._formulations, diff, partly=True)
+
     def number(self, diff: Difference) -> bool:
         if any(_DIGIT.search(text) for text in self._texts(diff)):
             return True
@@ -105,13 +110,14 @@ class Context:
         a = self._source.content[diff.source.start : diff.source.end]
         return a, self._reprint.content[diff.reprint.start : diff.reprint.end]
 
-    def _touches(self, pattern: re.Pattern[str] | None, diff: Difference) -> bool:
-        """Whether an occurrence of the pattern overlaps the difference in either text."""
+    def _touches(self, pattern: re.Pattern[str] | None, diff: Difference, partly: bool = False) -> bool:
+        """Whether an occurrence of the pattern overlaps the difference in either text (partly: and is not inside it)."""
         if pattern is None:
             return False
         return any(
-            any(_overlaps(Span(m.start(), m.end()), span) for m in _matches_near(pattern, text.content, span))
+            _overlaps(found, span) and not (partly and span.start <= found.start and found.end <= span.end)
             for text, span in ((self._source, diff.source), (self._reprint, diff.reprint))
+            for found in (Span(m.start(), m.end()) for m in _matches_near(pattern, text.content, span))
         )
 
     def _words_touching(self, diff: Difference) -> list[Token]:
@@ -125,7 +131,14 @@ class Context:
 
 
 def _matches_near(pattern: re.Pattern[str], content: str, span: Span) -> Iterable[re.Match[str]]:
-    return pattern.finditer(content, max(0, span.start - _TERM_WINDOW), min(len(content), span.end + _TERM_WINDOW))
+    """Matches overlapping the span: looked for as far around it as the pattern's longest term."""
+    reach = max(_TERM_WINDOW, _longest(pattern))
+    return pattern.finditer(content, max(0, span.start - reach), min(len(content), span.end + reach))
+
+
+def _longest(pattern: re.Pattern[str]) -> int:
+    """The longest alternative of a word-list pattern (an upper bound on a match's length)."""
+    return max(len(alternative) for alternative in pattern.pattern.split("|"))
 
 
 def _overlaps(word: Span, span: Span) -> bool:

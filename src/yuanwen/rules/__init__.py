@@ -21,13 +21,14 @@ CONDITIONS = frozenset(
         "name",
         "title",
         "organisation",
+        "formulation",
         "number",
         "date",
         "in_speech",
     }
 )
 _BUILTIN = Path(__file__).parent
-_BUILTIN_FILES = ("leaders.toml", "language.toml", "grading.toml")
+_BUILTIN_FILES = ("leaders.toml", "language.toml", "formulations.toml", "grading.toml")
 
 
 @dataclass(frozen=True)
