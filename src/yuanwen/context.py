@@ -111,7 +111,7 @@ class Context:
         return a, self._reprint.content[diff.reprint.start : diff.reprint.end]
 
     def _touches(self, pattern: re.Pattern[str] | None, diff: Difference, partly: bool = False) -> bool:
-        """Whether an occurrence of the pattern overlaps the difference in either text (partly: and is not inside it)."""
+        """Whether the pattern occurs over the difference in either text (partly: and not wholly inside it)."""
         if pattern is None:
             return False
         return any(
