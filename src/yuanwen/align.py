@@ -104,18 +104,22 @@ def _kept_fragment(source: TextMap, reprint: TextMap, a0: int, a1: int, b0: int,
                 continue
             places = _occurrences(cut, fragment[i : i + size])
             if places:
-                return [_Block(a0 + _best_place(places, i, size, cut, fragment, source, a0), b0 + i, size)]
+                return [_Block(_best_place(places, Span(a0, a1), i, size, fragment, source), b0 + i, size)]
     return []
 
 
-def _best_place(places: list[int], i: int, size: int, cut: str, fragment: str, source: TextMap, a0: int) -> int:
+def _best_place(places: list[int], cut: Span, i: int, size: int, fragment: str, source: TextMap) -> int:
     """The place that continues a neighbouring match, else the one on most sentence boundaries."""
+    match_before, match_after = cut.start > 0, cut.end < len(source.content)
 
     def score(p: int) -> tuple[bool, int]:
-        continues = (p == 0 and i == 0) or (p + size == len(cut) and i + size == len(fragment))
-        return continues, is_boundary(source, a0 + p) + is_boundary(source, a0 + p + size)
+        start, end = cut.start + p, cut.start + p + size
+        continues = (match_before and start == cut.start and i == 0) or (
+            match_after and end == cut.end and i + size == len(fragment)
+        )
+        return continues, is_boundary(source, start) + is_boundary(source, end)
 
-    return max(places, key=score)
+    return cut.start + max(places, key=score)
 
 
 def _occurrences(text: str, piece: str) -> list[int]:

@@ -13,7 +13,7 @@ from yuanwen.context import Context
 from yuanwen.diff import differences
 from yuanwen.errors import NoCommonText
 from yuanwen.grade import Locator, grade
-from yuanwen.model import Alignment, CheckOptions, Document, Report, SourceInfo
+from yuanwen.model import Alignment, CheckOptions, Document, Finding, Report, SourceInfo
 from yuanwen.normalize import normalize
 from yuanwen.rules import RuleSet, load_rules
 from yuanwen.words import Segmenter, segmenter
@@ -30,9 +30,7 @@ def check(
     rules = load_rules((options or CheckOptions()).rule_files)
     alignment = align(normalize(source.text), normalize(reprint.text))
     _require_common_text(alignment, source, reprint)
-    words = rules_segmenter(rules)
-    found = differences(alignment, words)
-    findings = grade(found, alignment, Context(alignment, rules, words), rules, Locator(reprint), source_id)
+    findings = graded(alignment, reprint, rules, source_id)
     info = SourceInfo(
         id=source_id,
         title=None,
@@ -58,3 +56,10 @@ def _require_common_text(alignment: Alignment, source: Document, reprint: Docume
     shorter = min(len(alignment.source.content), len(alignment.reprint.content))
     if alignment.matched_chars < max(1, _MIN_COMMON_SHARE * shorter):
         raise NoCommonText(f"转载稿与原文没有足够的共同文本：原文选对了吗？（{reprint.path} / {source.path}）")
+
+
+def graded(alignment: Alignment, reprint: Document, rules: RuleSet, source_id: str | None) -> list[Finding]:
+    """Steps 3 and 4: the graded differences of an alignment (also of a reprint's part and its source)."""
+    words = rules_segmenter(rules)
+    found = differences(alignment, words)
+    return grade(found, alignment, Context(alignment, rules, words), rules, Locator(reprint), source_id)

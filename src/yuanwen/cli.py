@@ -10,12 +10,15 @@ from typing import NoReturn, TypeVar
 import click
 
 from yuanwen import __version__
+from yuanwen.cli_library import library_group
 from yuanwen.errors import YuanwenError
 from yuanwen.model import KINDS, SEVERITIES, CheckOptions, Kind, Severity
 from yuanwen.render import RENDERERS, renderer
 
 EXIT_FOUND = 1
 EXIT_BAD_INPUT = 2
+# `check` without --source found no source of the reprint in the library.
+EXIT_NO_SOURCE = 3
 T = TypeVar("T")
 
 
@@ -27,7 +30,13 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("reprint", type=click.Path(path_type=Path))
-@click.option("--source", "-s", "source", type=click.Path(path_type=Path), required=True, help="权威原文文件。")
+@click.option("--source", "-s", "source", type=click.Path(path_type=Path), help="权威原文文件；不给出时到资料库中找。")
+@click.option(
+    "--library",
+    "library_file",
+    type=click.Path(path_type=Path),
+    help="不给出 --source 时查找原文的资料库（默认：环境变量 YUANWEN_LIBRARY，或用户数据目录下的资料库）。",
+)
 @click.option(
     "--format",
     "-f",
@@ -54,19 +63,29 @@ def cli() -> None:
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="把报告写入文件，而不是标准输出。")
 def check(
     reprint: Path,
-    source: Path,
+    source: Path | None,
+    library_file: Path | None,
     output_format: str,
     fail_on: Severity,
     rule_files: tuple[Path, ...],
     output: Path | None,
 ) -> None:
-    """核对转载稿 REPRINT 与原文；退出码 0 无问题，1 有达到 --fail-on 级别的差异，2 输入有误。"""
+    """核对转载稿 REPRINT 与原文；退出码 0 无问题，1 有达到 --fail-on 级别的差异，2 输入有误，3 资料库中找不到原文。"""
     from yuanwen.check import check as run_check
     from yuanwen.extract import read_document
+    from yuanwen.library import library_path
 
     options = CheckOptions(rule_files=rule_files)
-    report = _guarded(lambda: run_check(read_document(reprint), read_document(source), options))
+    if source is not None:
+        report = _guarded(lambda: run_check(read_document(reprint), read_document(source), options))
+    else:
+        from yuanwen.sources import check_in_library
+
+        report = _guarded(lambda: check_in_library(read_document(reprint), library_path(library_file), options))
     _write(renderer(output_format)(report), output)
+    if not report.sources:
+        click.echo(f"yuanwen：资料库中找不到这份转载稿的原文（资料库：{library_path(library_file)}）", err=True)
+        sys.exit(EXIT_NO_SOURCE)
     sys.exit(EXIT_FOUND if report.fails(fail_on) else 0)
 
 
@@ -141,3 +160,6 @@ def main() -> None:
         _fail(f"用法有误：{error.format_message()}（yuanwen --help 查看用法）")
     except KeyboardInterrupt:
         _fail("已中断")
+
+
+cli.add_command(library_group)

@@ -1,0 +1,266 @@
+"""How the library scales: import rate, size on disk, and the time to find a reprint's sources.
+
+Targets on a 2-core machine, for 100,000 texts of ~3,000 characters: import >= 2,000 texts/s;
+the library < 2x the UTF-8 size of its texts; finding the sources of a reprint < 50 ms median.
+The texts are made from the corpus by recombining its sentences (seeded), so every sentence
+recurs in ~400 texts, as boilerplate does in a real library, and only the order tells texts apart.
+
+    python benchmarks/bench_library.py --texts 10000            # quick
+    python benchmarks/bench_library.py                          # 100,000 texts
+    python benchmarks/bench_library.py --texts 10000 --compare  # MinHash LSH and FTS5 trigram too
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from pairs import CORPUS, HEADER
+from yuanwen.library import Library, Metadata, content_of, first_line, gram_hashes, key_of
+from yuanwen.model import Document
+from yuanwen.normalize import normalize
+from yuanwen.sources import find_parts
+
+_SENTENCE = re.compile(r"[^。！？]*[。！？]?")
+
+
+@dataclass(frozen=True)
+class Query:
+    """A reprint made from stored texts, and the ids of the texts it was made from."""
+
+    kind: str
+    text: str
+    sources: frozenset[int]
+
+
+@cache
+def corpus_sentences() -> list[str]:
+    """Every sentence of the corpus of four characters or more, in corpus order."""
+    return [
+        sentence
+        for path in sorted(CORPUS.glob("*.txt"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        for sentence in _SENTENCE.findall(line)
+        if len(sentence) >= 4
+    ]
+
+
+def recombined_texts(count: int, chars: int = 3000, seed: int = 1) -> Iterator[str]:
+    """`count` texts of about `chars` characters: a numbered title, then paragraphs of 2-6 random corpus sentences."""
+    rng = random.Random(seed)
+    pool = corpus_sentences()
+    for number in range(count):
+        paragraphs: list[str] = []
+        total = 0
+        while total < chars:
+            paragraph = "".join(rng.choice(pool) for _ in range(rng.randint(2, 6)))
+            paragraphs.append(paragraph)
+            total += len(paragraph)
+        yield f"第{seed}-{number}号文件\n" + "\n".join(paragraphs) + "\n"
+
+
+def queries(texts: list[str], count: int, seed: int = 2) -> list[Query]:
+    """Reprints of four kinds in turn: a whole text edited, an excerpt, a booklet of three excerpts,
+    and a commentary (text in no library) quoting two sentences each of two texts."""
+    rng = random.Random(seed)
+    made: list[Query] = []
+    for i in range(count):
+        picks = rng.sample(range(len(texts)), 3)
+        kind = ("whole", "excerpt", "booklet", "quotes")[i % 4]
+        if kind == "whole":
+            body, sources = _edited(texts[picks[0]], rng, 3), picks[:1]
+        elif kind == "excerpt":
+            body, sources = _excerpt(texts[picks[0]], rng), picks[:1]
+        elif kind == "booklet":
+            body, sources = "\n".join(_excerpt(texts[p], rng) for p in picks), picks
+        else:
+            body, sources = _commentary(rng, _quote(texts[picks[0]], rng), _quote(texts[picks[1]], rng)), picks[:2]
+        made.append(Query(kind, HEADER + body, frozenset(sources)))
+    return made
+
+
+def _edited(text: str, rng: random.Random, words: int) -> str:
+    """The text with some two-character words replaced and its first comma printed half-width."""
+    for _ in range(words):
+        at = rng.randrange(len(text) // 4, 3 * len(text) // 4)
+        text = text[:at] + "鼐鼒" + text[at + 2 :]
+    return text.replace("，", ",", 1)
+
+
+def _excerpt(text: str, rng: random.Random) -> str:
+    """Three consecutive paragraphs of the text, with one word replaced."""
+    paragraphs = text.splitlines()[1:]
+    start = rng.randrange(0, max(1, len(paragraphs) - 3))
+    return _edited("\n".join(paragraphs[start : start + 3]), rng, 1)
+
+
+def _quote(text: str, rng: random.Random) -> str:
+    """Two consecutive sentences of the text, in quotation marks."""
+    sentences = _SENTENCE.findall("".join(text.splitlines()[1:]))
+    at = rng.randrange(0, len(sentences) - 2)
+    return f"“{sentences[at]}{sentences[at + 1]}”"
+
+
+def _commentary(rng: random.Random, *quotes: str) -> str:
+    """A few sentences of no stored text (corpus sentences with their Han characters shifted) around the quotes."""
+    pool = corpus_sentences()
+
+    def foreign() -> str:
+        sentence = "".join(rng.choice(pool) for _ in range(3))
+        return "".join(chr(ord(c) + 7) if "\u4e00" <= c <= "\u9f00" else c for c in sentence)
+
+    return foreign() + "".join(f"正如文件指出：{quote}{foreign()}" for quote in quotes) + "\n"
+
+
+def build(path: Path, texts: list[str]) -> tuple[float, float]:
+    """Import the texts into a new library; wall and CPU seconds."""
+    documents = ((Document(None, "txt", text), Metadata(title=first_line(text))) for text in texts)
+    wall, cpu = time.perf_counter(), time.process_time()
+    with Library(path) as library:
+        for _ in library.add_many(documents):
+            pass
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def size_on_disk(path: Path) -> int:
+    """The library's bytes once its write-ahead log is checkpointed into it."""
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+
+
+def find_times(path: Path, made: list[Query]) -> tuple[dict[str, list[float]], dict[str, float]]:
+    """Seconds to find each query's sources (normalize, candidates, covers, alignment), and recall per kind."""
+    times: dict[str, list[float]] = {}
+    found: dict[str, list[bool]] = {}
+    with Library(path) as library:
+        find_parts(normalize(made[0].text), library)  # warm: tables and caches
+        for query in made:
+            start = time.perf_counter()
+            parts = find_parts(normalize(query.text), library)
+            times.setdefault(query.kind, []).append(time.perf_counter() - start)
+            nums = {p.source.num - 1 for p in parts if p.source is not None}  # rowids count from 1
+            found.setdefault(query.kind, []).append(nums == set(query.sources))
+    return times, {kind: sum(hits) / len(hits) for kind, hits in found.items()}
+
+
+def search_times(path: Path) -> dict[str, float]:
+    """Seconds of one keyword search, for a 1-character and a 6-character keyword."""
+    result = {}
+    with Library(path) as library:
+        for keyword in ("粮", "京津冀协同发展"):
+            start = time.perf_counter()
+            library.search(keyword)
+            result[keyword] = time.perf_counter() - start
+    return result
+
+
+def compare_minhash(texts: list[str], made: list[Query]) -> str:
+    """The same texts in a datasketch MinHash LSH (in memory) over the same key 12-grams: rates and recall."""
+    from datasketch import MinHash, MinHashLSH
+
+    def signature(text: str) -> MinHash:
+        minhash = MinHash(num_perm=128)
+        hashes = gram_hashes(key_of(content_of(text)).codes)
+        minhash.update_batch([h.to_bytes(8, "little") for h in hashes.tolist()])
+        return minhash
+
+    lsh = MinHashLSH(threshold=0.3, num_perm=128)
+    start = time.perf_counter()
+    for number, text in enumerate(texts):
+        lsh.insert(number, signature(text))
+    rate = len(texts) / (time.perf_counter() - start)
+    times: list[float] = []
+    recall: dict[str, list[bool]] = {}
+    for query in made:
+        start = time.perf_counter()
+        found = set(lsh.query(signature(query.text)))
+        times.append(time.perf_counter() - start)
+        recall.setdefault(query.kind, []).append(query.sources <= found)
+    shares = ", ".join(f"{kind} {_share(flags)}" for kind, flags in recall.items())
+    return (
+        f"MinHash LSH (128 permutations, threshold 0.3, in memory): import {rate:,.0f} texts/s; "
+        f"query median {_ms(statistics.median(times))}; all sources among its candidates: {shares}"
+    )
+
+
+def compare_trigram(texts: list[str]) -> str:
+    """The import rate and size of an FTS5 trigram index of the same texts (for keyword search)."""
+    import sqlite3
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "trigram.sqlite3"
+        db = sqlite3.connect(path, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("CREATE VIRTUAL TABLE t USING fts5(text, content='', tokenize='trigram', detail=none)")
+        start = time.perf_counter()
+        for i in range(0, len(texts), 256):
+            db.execute("BEGIN")
+            db.executemany("INSERT INTO t (text) VALUES (?)", ((t,) for t in texts[i : i + 256]))
+            db.execute("COMMIT")
+        rate = len(texts) / (time.perf_counter() - start)
+        db.close()
+        size = size_on_disk(path) / sum(len(t.encode()) for t in texts)
+    return f"FTS5 trigram index (detail=none): import {rate:,.0f} texts/s; index alone {size:.2f}x the text"
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def _share(flags: list[bool]) -> str:
+    return f"{sum(flags)}/{len(flags)}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--texts", type=int, default=100_000, help="texts in the library (default 100,000)")
+    parser.add_argument("--chars", type=int, default=3000, help="characters per text (default 3,000)")
+    parser.add_argument("--queries", type=int, default=300, help="reprints whose sources are looked for")
+    parser.add_argument("--compare", action="store_true", help="also measure MinHash LSH and FTS5 trigram")
+    args = parser.parse_args()
+
+    print(f"making {args.texts:,} texts of ~{args.chars:,} characters from the corpus (seeded)...", flush=True)
+    texts = list(recombined_texts(args.texts, args.chars))
+    text_bytes = sum(len(t.encode("utf-8")) for t in texts)
+    made = queries(texts, args.queries)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "library.sqlite3"
+        wall, cpu = build(path, texts)
+        size = size_on_disk(path)
+        print(f"import: {args.texts / wall:,.0f} texts/s ({args.texts / cpu:,.0f} texts/s of CPU), {wall:.1f} s")
+        print(f"size: {size / 1e6:,.0f} MB on disk for {text_bytes / 1e6:,.0f} MB of text: {size / text_bytes:.2f}x")
+        times, recall = find_times(path, made)
+        every = sorted(t for kind in times.values() for t in kind)
+        print(
+            f"find sources: median {_ms(statistics.median(every))}, "
+            f"p95 {_ms(every[int(0.95 * (len(every) - 1))])} over {len(every)} reprints"
+        )
+        for kind, kind_times in times.items():
+            kind_times.sort()
+            print(
+                f"  {kind:8} median {_ms(statistics.median(kind_times))}, "
+                f"p95 {_ms(kind_times[int(0.95 * (len(kind_times) - 1))])}, "
+                f"all sources found {recall[kind]:.0%}"
+            )
+        for keyword, seconds in search_times(path).items():
+            print(f"search “{keyword}”: {seconds:.2f} s (a scan of every text)")
+    if args.compare:
+        print(compare_minhash(texts, made), flush=True)
+        print(compare_trigram(texts), flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

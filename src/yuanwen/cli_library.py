@@ -1,0 +1,204 @@
+"""The `yuanwen library` commands: thin shells over yuanwen.library (which loads only when a command runs)."""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from yuanwen.library import Entry, Library
+
+T = TypeVar("T")
+# Display columns of each field of `list` and `search` (a Chinese character takes two).
+_COLUMNS = (("编号", 10), ("日期", 10), ("发布者", 12), ("标题", 44), ("字数", 7))
+
+
+@click.group("library")
+@click.option(
+    "--library",
+    "library_file",
+    type=click.Path(path_type=Path),
+    help="资料库文件（默认：环境变量 YUANWEN_LIBRARY，或用户数据目录下的 library.sqlite3）。",
+)
+@click.pass_context
+def library_group(context: click.Context, library_file: Path | None) -> None:
+    """权威原文资料库：添加、导入、列出、查看、搜索、删除。"""
+    context.obj = library_file
+
+
+@library_group.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--title", help="标题（默认：原文第一行）。")
+@click.option("--date", "day", help="发布日期，YYYY-MM-DD。")
+@click.option("--publisher", help="发布者，如 新华社。")
+@click.pass_obj
+def add(library_file: Path | None, file: Path, title: str | None, day: str | None, publisher: str | None) -> None:
+    """把一篇权威原文加入资料库；同一原文已在库中时只报告其编号。"""
+    from yuanwen.extract import read_document
+    from yuanwen.library import Metadata, first_line
+
+    def run() -> str:
+        document = read_document(file)
+        metadata = Metadata(title or first_line(document.text), publisher, day, str(file.resolve()))
+        with _opened(library_file, create=True) as library:
+            added = library.add(document, metadata)
+        return f"已加入资料库：{added.id}" if added.new else f"资料库中已有同一原文：{added.id}（未重复加入）"
+
+    click.echo(_guarded(run))
+
+
+@library_group.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.pass_obj
+def import_files(library_file: Path | None, paths: tuple[Path, ...]) -> None:
+    """导入文件或文件夹中的全部文件；无法读取的文件逐个报告并跳过。"""
+    from yuanwen.library import files_in
+
+    def run() -> tuple[list[str], str]:
+        files = files_in(paths)
+        new = old = 0
+        skipped: list[str] = []
+        with _opened(library_file, create=True) as library:
+            with click.progressbar(length=len(files), label="导入", file=sys.stderr) as bar:
+                for result in library.import_files(files):
+                    bar.update(1)
+                    if result.added is None:
+                        skipped.append(result.error or str(result.path))
+                    elif result.added.new:
+                        new += 1
+                    else:
+                        old += 1
+            total = library.count()
+        return skipped, f"导入完成：新增 {new} 篇，库中已有 {old} 篇，跳过 {len(skipped)} 个文件；资料库共 {total} 篇。"
+
+    skipped, summary = _guarded(run)
+    for reason in skipped:
+        click.echo(f"yuanwen：跳过：{reason}", err=True)
+    click.echo(summary)
+
+
+@library_group.command("list")
+@click.pass_obj
+def list_texts(library_file: Path | None) -> None:
+    """列出资料库中的全部原文：编号、日期、发布者、标题、字数。"""
+
+    def run() -> None:
+        with _opened(library_file) as library:
+            click.echo(_row(tuple(name for name, _ in _COLUMNS)))
+            for entry in library.entries():
+                click.echo(_entry_row(entry))
+
+    _guarded(run)
+
+
+@library_group.command()
+@click.argument("text_id")
+@click.pass_obj
+def show(library_file: Path | None, text_id: str) -> None:
+    """显示一篇原文的信息和全文。"""
+
+    def run() -> tuple[Entry, str]:
+        with _opened(library_file) as library:
+            return library.entry(text_id), library.text(text_id)
+
+    entry, text = _guarded(run)
+    meta = entry.metadata
+    for label, value in (
+        ("编号", entry.id),
+        ("标题", meta.title),
+        ("发布者", meta.publisher),
+        ("日期", meta.date),
+        ("来源文件", meta.origin),
+        ("格式", entry.format),
+        ("字数", str(entry.chars)),
+        ("加入时间", entry.added),
+    ):
+        click.echo(f"{label}：{value or '—'}")
+    click.echo("")
+    click.echo(text, nl=not text.endswith("\n"))
+
+
+@library_group.command()
+@click.argument("keyword")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1), help="最多列出多少篇。")
+@click.pass_obj
+def search(library_file: Path | None, keyword: str, limit: int) -> None:
+    """全文搜索：列出含有关键词的原文（关键词可为任意长度，忽略原文中的换行和空格）。"""
+
+    def run() -> None:
+        with _opened(library_file) as library:
+            result = library.search(keyword, limit)
+        if not result.total:
+            click.echo(f"资料库中没有含“{keyword}”的原文。")
+            return
+        shown = f"，列出前 {len(result.hits)} 篇" if len(result.hits) < result.total else ""
+        click.echo(f"共 {result.total} 篇含“{keyword}”{shown}：")
+        for hit in result.hits:
+            click.echo(_entry_row(hit.entry))
+            click.echo(f"    {hit.snippet}")
+
+    _guarded(run)
+
+
+@library_group.command()
+@click.argument("text_id")
+@click.pass_obj
+def remove(library_file: Path | None, text_id: str) -> None:
+    """从资料库中删除一篇原文。"""
+
+    def run() -> Entry:
+        with _opened(library_file) as library:
+            return library.remove(text_id)
+
+    entry = _guarded(run)
+    click.echo(f"已从资料库删除：{entry.id} {entry.metadata.title or ''}".rstrip())
+
+
+@contextmanager
+def _opened(library_file: Path | None, create: bool = False) -> Iterator[Library]:
+    """The library given, or the default one; only add and import create it."""
+    from yuanwen.library import Library, library_path
+
+    library = Library(library_path(library_file), create=create)
+    try:
+        yield library
+    finally:
+        library.close()
+
+
+def _guarded(action: Callable[[], T]) -> T:
+    """yuanwen.cli's: errors become one line on stderr and exit code 2 (imported late: cli imports this module)."""
+    from yuanwen.cli import _guarded as guarded
+
+    return guarded(action)
+
+
+def _entry_row(entry: Entry) -> str:
+    meta = entry.metadata
+    return _row((entry.id, meta.date or "—", meta.publisher or "—", meta.title or "—", str(entry.chars)))
+
+
+def _row(values: tuple[str, ...]) -> str:
+    """One line of the table, each value cut or padded to its column's display width."""
+    cells = [_fit(value, width) for value, (_, width) in zip(values, _COLUMNS, strict=True)]
+    return "  ".join(cells).rstrip()
+
+
+def _fit(value: str, width: int) -> str:
+    """The value in exactly `width` display columns: shortened with … when longer, padded when shorter."""
+    flat = " ".join(value.split())
+    if _width(flat) > width:
+        while _width(flat) > width - 1:
+            flat = flat[:-1]
+        flat += "…"
+    return flat + " " * (width - _width(flat))
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

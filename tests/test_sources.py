@@ -1,0 +1,240 @@
+"""Checking without --source: a reprint's sources are found in the library, one part per source."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import CORPUS, EXAMPLES, run_cli, run_json
+from yuanwen.library import FILE_NAME, Library, Metadata
+from yuanwen.model import Document, Report
+from yuanwen.sources import UNMATCHED_MESSAGE, UNMATCHED_RULE, check_library
+
+SOURCE = EXAMPLES / "source.txt"
+REPRINT = EXAMPLES / "reprint.txt"
+HEADER = "学习资料汇编\n第 3 期\n\n"
+NAMES = [path.name for path in sorted(CORPUS.glob("*.txt"))]
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """Paragraphs [start, start + count) of a corpus text, with `word` replaced by `new` once in each."""
+
+    name: str
+    start: int
+    count: int
+    word: str
+    new: str
+
+
+EXCERPTS = (
+    Excerpt("0012.txt", 20, 4, "经济", "金融"),
+    Excerpt("0030.txt", 40, 3, "加快", "加速"),
+    Excerpt("0024.txt", 30, 3, "推进", "推动"),
+)
+
+
+@pytest.fixture(autouse=True)
+def _no_user_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("YUANWEN_LIBRARY", str(tmp_path / "default" / FILE_NAME))
+
+
+@pytest.fixture(scope="session")
+def corpus_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A library of the 42 corpus texts and the example source, imported as `library import` does."""
+    path = tmp_path_factory.mktemp("library") / FILE_NAME
+    with Library(path) as library:
+        files = [*sorted(CORPUS.glob("*.txt")), SOURCE]
+        assert all(result.error is None for result in library.import_files(files))
+    return path
+
+
+def _id_of(library: Library, path: Path) -> str:
+    return next(e.id for e in library.entries() if e.metadata.origin == str(path.resolve()))
+
+
+def _original(excerpt: Excerpt) -> str:
+    lines = [line for line in (CORPUS / excerpt.name).read_text(encoding="utf-8").splitlines() if line]
+    return "\n".join(lines[excerpt.start : excerpt.start + excerpt.count]) + "\n"
+
+
+def _edited(excerpt: Excerpt) -> tuple[str, int]:
+    """The excerpt with the word replaced once per paragraph after its first 20 characters, and how often."""
+    original = _original(excerpt).splitlines()
+    edited = []
+    for line in original:
+        at = line.find(excerpt.word, 20)
+        edited.append(line if at < 0 else line[:at] + excerpt.new + line[at + len(excerpt.word) :])
+    return "\n".join(edited) + "\n", sum(a != b for a, b in zip(edited, original, strict=True))
+
+
+def _check(library_path: Path, text: str) -> Report:
+    with Library(library_path) as library:
+        return check_library(Document("booklet.txt", "txt", text), library)
+
+
+def _spans_point_at_their_texts(report: Report) -> None:
+    sources = {s.id: s.text for s in report.sources}
+    for f in report.findings:
+        assert report.reprint.text[f.reprint_span.start : f.reprint_span.end] == f.reprint_text
+        source = sources.get(f.source_id or "", "")
+        assert source[f.source_span.start : f.source_span.end] == f.source_text
+
+
+def test_the_example_is_checked_against_its_source_found_in_the_library(corpus_library: Path) -> None:
+    def key(finding: dict[str, Any]) -> tuple[Any, ...]:
+        fields = ("kind", "severity", "rule", "source_text", "reprint_text", "source_span", "reprint_span", "message")
+        return tuple(json.dumps(finding[name], ensure_ascii=False) for name in fields)
+
+    given = run_json("check", REPRINT, "--source", SOURCE)
+    found = run_json("check", REPRINT, "--library", corpus_library)
+    assert [key(f) for f in found["findings"]] == [key(f) for f in given["findings"]]
+    with Library(corpus_library) as library:
+        text_id = _id_of(library, SOURCE)
+    [source] = found["sources"]
+    assert source["id"] == text_id and source["path"] == str(SOURCE.resolve())
+    assert source["title"] and source["matched_chars"] == given["sources"][0]["matched_chars"]
+    assert {f["source_id"] for f in found["findings"]} == {text_id}
+    assert run_cli("check", REPRINT, "--library", corpus_library).exit_code == 1
+
+
+def test_a_booklet_of_three_excerpts_finds_each_source_and_every_edit(corpus_library: Path) -> None:
+    (first, edits_1), (second, edits_2), (third, edits_3) = (_edited(e) for e in EXCERPTS)
+    booklet = HEADER + first + "\n二、地方政府工作报告摘编\n" + second + "\n" + third
+    report = _check(corpus_library, booklet)
+    with Library(corpus_library) as library:
+        ids = [_id_of(library, CORPUS / e.name) for e in EXCERPTS]
+    assert [s.id for s in report.sources] == ids
+    graded = [f for f in report.findings if f.severity != "info"]
+    assert len(graded) == edits_1 + edits_2 + edits_3 >= 6
+    for text_id, excerpt, edits in zip(ids, EXCERPTS, (edits_1, edits_2, edits_3), strict=True):
+        mine = [f for f in graded if f.source_id == text_id]
+        assert len(mine) == edits
+        assert all(excerpt.word in f.source_text and excerpt.new in f.reprint_text for f in mine)
+    header = [f for f in report.findings if f.reprint_span.start < len(HEADER)]
+    assert header and all(f.severity == "info" for f in header)
+    assert any("学习资料汇编" in f.reprint_text for f in header)
+    section = [f for f in report.findings if "地方政府工作报告摘编" in f.reprint_text]
+    assert section and all(f.severity == "info" for f in section)
+    _spans_point_at_their_texts(report)
+
+
+def test_a_part_with_no_source_is_one_info_finding(corpus_library: Path) -> None:
+    foreign = _shifted(_original(EXCERPTS[1]))
+    booklet = _original(EXCERPTS[0]) + foreign + _original(EXCERPTS[2])
+    report = _check(corpus_library, booklet)
+    [unmatched] = [f for f in report.findings if f.rule == UNMATCHED_RULE]
+    assert unmatched.kind == "insertion" and unmatched.severity == "info" and unmatched.source_id is None
+    assert unmatched.message == UNMATCHED_MESSAGE
+    assert "".join(unmatched.reprint_text.split()) == "".join(foreign.split())
+    assert len(report.sources) == 2
+    assert all(f.severity == "info" for f in report.findings)
+    _spans_point_at_their_texts(report)
+
+
+def test_a_page_quoting_two_texts_finds_both(corpus_library: Path) -> None:
+    def sentences(name: str, first: int) -> str:
+        text = "".join((CORPUS / name).read_text(encoding="utf-8").splitlines())
+        start = text.index("。", len(text) // 3) + 1
+        return "。".join(text[start:].split("。")[first : first + 2]) + "。"
+
+    foreign = _shifted(_original(EXCERPTS[1]))[:150]
+    quotes = (sentences("0007.txt", 0), sentences("0035.txt", 3))
+    page = f"{foreign}\n正如报告所说：“{quotes[0]}”\n{foreign[::-1]}\n报告还指出：“{quotes[1]}”\n{foreign}\n"
+    report = _check(corpus_library, page)
+    with Library(corpus_library) as library:
+        assert [s.id for s in report.sources] == [_id_of(library, CORPUS / n) for n in ("0007.txt", "0035.txt")]
+    assert all(f.severity == "info" for f in report.findings)
+    assert len([f for f in report.findings if f.rule == UNMATCHED_RULE]) == 3
+    _spans_point_at_their_texts(report)
+
+
+def _shifted(text: str) -> str:
+    """The text with its Han characters moved: the same statistics, found in no library."""
+    return "".join(chr(ord(c) + 7) if "\u4e00" <= c <= "\u9f00" else c for c in text)
+
+
+def test_a_long_insertion_into_a_source_s_running_text_stays_an_insertion(corpus_library: Path) -> None:
+    lines = _original(EXCERPTS[0]).splitlines()
+    inserted = "这一段是转载者自行加入的文字，" * 10
+    reprint = "\n".join([*lines[:2], inserted, *lines[2:]]) + "\n"
+    report = _check(corpus_library, reprint)
+    assert len(report.sources) == 1
+    [insertion] = [f for f in report.findings if f.severity != "info"]
+    assert insertion.kind == "insertion" and "".join(insertion.reprint_text.split()) == inserted
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_an_excerpt_of_any_corpus_text_finds_that_text(corpus_library: Path, name: str) -> None:
+    text = (CORPUS / name).read_text(encoding="utf-8")
+    middle = len(text) // 2
+    report = _check(corpus_library, text[middle : middle + 300])
+    with Library(corpus_library) as library:
+        assert [s.id for s in report.sources] == [_id_of(library, CORPUS / name)]
+    assert all(f.severity == "info" for f in report.findings)
+
+
+def test_set_phrases_another_text_has_pages_apart_do_not_make_it_a_source(tmp_path: Path) -> None:
+    # The 2026 Hebei report (0042) has the leader's five 在推进…中… phrases the example quotes in a
+    # row, but as the headings of sections thousands of characters apart.
+    path = tmp_path / "lib" / FILE_NAME
+    with Library(path) as library:
+        assert all(result.error is None for result in library.import_files(sorted(CORPUS.glob("*.txt"))))
+    assert run_cli("check", REPRINT, "--library", path).exit_code == 3
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    names=st.lists(
+        st.sampled_from([p.name for p in sorted(CORPUS.glob("*.txt"))]), min_size=1, max_size=3, unique=True
+    ),
+    where=st.floats(min_value=0.0, max_value=0.9),
+    length=st.integers(min_value=120, max_value=1500),
+)
+def test_excerpts_one_after_another_find_their_texts_in_order(
+    corpus_library: Path, names: list[str], where: float, length: int
+) -> None:
+    texts = [(CORPUS / name).read_text(encoding="utf-8") for name in names]
+    excerpts = [text[int(where * len(text)) :][:length] for text in texts]
+    report = _check(corpus_library, "\n".join(excerpts))
+    with Library(corpus_library) as library:
+        assert [s.id for s in report.sources] == [_id_of(library, CORPUS / name) for name in names]
+    assert not [f for f in report.findings if f.severity in ("critical", "major")]
+    _spans_point_at_their_texts(report)
+
+
+def test_no_source_in_the_library_is_exit_3_with_one_line(corpus_library: Path, tmp_path: Path) -> None:
+    unknown = tmp_path / "unknown.txt"
+    unknown.write_text("本市今年将新建三座公园，改造两百条背街小巷，让市民出门见绿、推窗见景。\n" * 3, encoding="utf-8")
+    result = run_cli("check", unknown, "--library", corpus_library, "--format", "json")
+    assert result.exit_code == 3
+    assert len(result.stderr.splitlines()) == 1 and "找不到" in result.stderr
+    report = json.loads(result.stdout)
+    assert report["sources"] == []
+    assert [f["rule"] for f in report["findings"]] == [UNMATCHED_RULE]
+
+
+def test_an_empty_library_finds_nothing_and_a_missing_one_is_an_error(tmp_path: Path) -> None:
+    empty = tmp_path / "empty" / FILE_NAME
+    Library(empty).close()
+    assert run_cli("check", REPRINT, "--library", empty).exit_code == 3
+    missing = run_cli("check", REPRINT, "--library", tmp_path / "missing.sqlite3")
+    assert missing.exit_code == 2 and "资料库也不存在" in missing.stderr and "--source" in missing.stderr
+
+
+def test_the_environment_names_the_library(corpus_library: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("YUANWEN_LIBRARY", str(corpus_library))
+    assert run_json("check", REPRINT)["sources"][0]["path"] == str(SOURCE.resolve())
+
+
+def test_metadata_given_on_add_is_what_the_report_shows(tmp_path: Path) -> None:
+    path = tmp_path / "lib" / FILE_NAME
+    with Library(path) as library:
+        library.add(Document(str(SOURCE), "txt", SOURCE.read_text(encoding="utf-8")), Metadata(title="原文标题"))
+    assert run_json("check", REPRINT, "--library", path)["sources"][0]["title"] == "原文标题"
