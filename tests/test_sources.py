@@ -238,3 +238,22 @@ def test_metadata_given_on_add_is_what_the_report_shows(tmp_path: Path) -> None:
     with Library(path) as library:
         library.add(Document(str(SOURCE), "txt", SOURCE.read_text(encoding="utf-8")), Metadata(title="原文标题"))
     assert run_json("check", REPRINT, "--library", path)["sources"][0]["title"] == "原文标题"
+
+
+def test_the_html_report_shows_each_part_beside_its_own_source(corpus_library: Path) -> None:
+    from yuanwen.render.html import render_html
+
+    parts = [(CORPUS / name).read_text(encoding="utf-8").splitlines()[10:13] for name in ("0003.txt", "0031.txt")]
+    note = (
+        "本刊编者按：以下内容为学院自行撰写的学习体会，供各支部交流讨论使用，"
+        "请结合实际认真研读，并在下次学习会上交流各自的心得体会，形成书面材料报送宣传部。"
+        "各支部书记要带头学习，把学习成效转化为推动学院改革发展的实际行动。"
+    )
+    booklet = "\n".join(["政治学习资料", *parts[0], note, *parts[1]])
+    report = _check(corpus_library, booklet)
+    assert len(report.sources) == 2 and all(len(s.parts) == 1 for s in report.sources)
+    page = render_html(report)
+    # A matched paragraph stands once in each column, the note found in no source once in all.
+    for paragraph, times in ((parts[0][1], 2), (parts[1][1], 2), (note, 1)):
+        assert page.count(paragraph[:20]) == times, paragraph[:20]
+    assert "资料库中找不到原文的部分" in page

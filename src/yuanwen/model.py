@@ -120,6 +120,8 @@ class SourceInfo:
     chars: int
     matched_chars: int
     text: str = field(default="", repr=False, compare=False)
+    # The stretches of the reprint (as read) drawn from this source; none means all of it.
+    parts: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True)

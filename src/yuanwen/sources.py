@@ -134,7 +134,7 @@ def check_library(reprint: Document, library: Library, options: CheckOptions | N
         else:
             found = graded(part.alignment, reprint, rules, part.source.entry.id)
             findings.extend(_placed(f, part.span, reprint_map, locator) for f in found)
-    return Report(reprint=reprint, sources=_source_infos(parts), findings=tuple(findings))
+    return Report(reprint=reprint, sources=_source_infos(parts, reprint_map), findings=tuple(findings))
 
 
 def find_parts(reprint: TextMap, library: Library) -> tuple[Part, ...]:
@@ -468,14 +468,16 @@ def _unmatched(span: Span, reprint: TextMap, locator: Locator) -> Finding:
     )
 
 
-def _source_infos(parts: tuple[Part, ...]) -> tuple[SourceInfo, ...]:
-    """Each source once, in the order the reprint first draws on it, with the characters matched in all its parts."""
+def _source_infos(parts: tuple[Part, ...], reprint: TextMap) -> tuple[SourceInfo, ...]:
+    """Each source once, in the order the reprint first draws on it, with its parts and the characters matched."""
     matched: dict[int, int] = {}
     sources: dict[int, Source] = {}
+    spans: dict[int, list[Span]] = {}
     for part in parts:
         if part.source is not None and part.alignment is not None:
             sources[part.source.num] = part.source
             matched[part.source.num] = matched.get(part.source.num, 0) + part.alignment.matched_chars
+            spans.setdefault(part.source.num, []).append(reprint.to_read(part.span))
     return tuple(
         SourceInfo(
             id=source.entry.id,
@@ -484,6 +486,18 @@ def _source_infos(parts: tuple[Part, ...]) -> tuple[SourceInfo, ...]:
             chars=len(source.text.text),
             matched_chars=matched[num],
             text=source.text.text,
+            parts=_joined_spans(spans[num], reprint.text),
         )
         for num, source in sources.items()
     )
+
+
+def _joined_spans(spans: list[Span], text: str) -> tuple[Span, ...]:
+    """Spans in order, those with only white space between them joined."""
+    joined: list[Span] = []
+    for span in sorted(spans, key=lambda s: s.start):
+        if joined and not text[joined[-1].end : span.start].strip():
+            joined[-1] = Span(joined[-1].start, max(joined[-1].end, span.end))
+        else:
+            joined.append(span)
+    return tuple(joined)

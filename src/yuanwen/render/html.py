@@ -47,6 +47,7 @@ class _Pair:
     source: _Text
     reprint: _Text
     placed: tuple[_Placed, ...]
+    stretch: Span
 
 
 class _Text:
@@ -89,22 +90,32 @@ def render_html(report: Report) -> str:
 
 
 def _pairs(report: Report) -> list[_Pair]:
-    """Each source the report names, with its findings; one stand-in source when there is none."""
-    infos = report.sources or (SourceInfo("source", None, None, 0, 0),)
-    pairs = []
-    for info in infos:
-        findings = [f for f in report.findings if len(infos) == 1 or f.source_id == info.id]
-        pairs.append(_pair(report.reprint.text, info, findings))
-    return pairs
+    """Each stretch of the reprint beside its source, in reprint order; a part in no source stands alone."""
+    reprint = _Text(report.reprint.text)
+    whole = Span(0, len(reprint.text))
+    if len(report.sources) <= 1:
+        info = report.sources[0] if report.sources else SourceInfo("source", None, None, 0, 0)
+        return [_pair(reprint, info, report.findings, whole)]
+    pairs = [
+        _pair(reprint, info, [f for f in report.findings if f.source_id == info.id and _within(f, part)], part)
+        for info in report.sources
+        for part in info.parts or (whole,)
+    ]
+    alone = SourceInfo("", "资料库中找不到原文的部分", None, 0, 0)
+    pairs.extend(_pair(reprint, alone, [f], f.reprint_span) for f in report.findings if f.source_id is None)
+    return sorted(pairs, key=lambda pair: pair.stretch.start)
 
 
-def _pair(reprint: str, info: SourceInfo, findings: Sequence[Finding]) -> _Pair:
+def _within(finding: Finding, stretch: Span) -> bool:
+    return stretch.start <= finding.reprint_span.start and finding.reprint_span.end <= stretch.end
+
+
+def _pair(reprint: _Text, info: SourceInfo, findings: Sequence[Finding], stretch: Span) -> _Pair:
     placed = sorted(
         (_Placed(f, f.source_span) for f in findings), key=lambda p: (p.source.start, p.finding.reprint_span.start)
     )
-    return _Pair(
-        title=info.title or info.path or info.id, source=_Text(info.text), reprint=_Text(reprint), placed=tuple(placed)
-    )
+    title = info.title or info.path or info.id
+    return _Pair(title=title, source=_Text(info.text), reprint=reprint, placed=tuple(placed), stretch=stretch)
 
 
 class _Rows:
@@ -132,7 +143,7 @@ def _rows(pair: _Pair, number: int) -> tuple[str, int]:
     """The rows of a pair, findings numbered from `number` on; returns the next number."""
     source, reprint = pair.source, pair.reprint
     rows = _Rows()
-    at_source = at_reprint = 0
+    at_source, at_reprint = 0, pair.stretch.start
     for placed in pair.placed:
         span = placed.finding.reprint_span
         source_start, reprint_start = max(placed.source.start, at_source), max(span.start, at_reprint)
@@ -140,7 +151,7 @@ def _rows(pair: _Pair, number: int) -> tuple[str, int]:
         rows.add(*_marks(placed, pair, number))
         number += 1
         at_source, at_reprint = max(at_source, placed.source.end), max(at_reprint, span.end)
-    _shared(rows, (source, Span(at_source, len(source.text))), (reprint, Span(at_reprint, len(reprint.text))))
+    _shared(rows, (source, Span(at_source, len(source.text))), (reprint, Span(at_reprint, pair.stretch.end)))
     rows.close()
     return "".join(rows.html), number
 

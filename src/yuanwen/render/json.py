@@ -17,7 +17,14 @@ def report_dict(report: Report) -> dict[str, Any]:
         "schema": SCHEMA,
         "reprint": {"path": document.path, "format": document.format, "chars": len(document.text)},
         "sources": [
-            {"id": s.id, "title": s.title, "path": s.path, "chars": s.chars, "matched_chars": s.matched_chars}
+            {
+                "id": s.id,
+                "title": s.title,
+                "path": s.path,
+                "chars": s.chars,
+                "matched_chars": s.matched_chars,
+                "reprint_spans": [[p.start, p.end] for p in s.parts] or [[0, len(document.text)]],
+            }
             for s in report.sources
         ],
         "findings": [_finding(f) for f in report.findings],
