@@ -12,7 +12,7 @@ import click
 from yuanwen import __version__
 from yuanwen.cli_library import library_group
 from yuanwen.errors import YuanwenError
-from yuanwen.model import KINDS, SEVERITIES, CheckOptions, Kind, Severity
+from yuanwen.model import KINDS, SEVERITIES, CheckOptions, Kind, Report, Severity
 from yuanwen.render import RENDERERS, renderer
 
 EXIT_FOUND = 1
@@ -28,15 +28,28 @@ def cli() -> None:
     """yuanwen（原文）：核对转载稿是否忠实于权威原文，并指出每一处差异。"""
 
 
-@cli.command()
-@click.argument("reprint", type=click.Path(path_type=Path))
-@click.option("--source", "-s", "source", type=click.Path(path_type=Path), help="权威原文文件；不给出时到资料库中找。")
-@click.option(
+_source_option = click.option(
+    "--source", "-s", "source", type=click.Path(path_type=Path), help="权威原文文件；不给出时到资料库中找。"
+)
+_library_option = click.option(
     "--library",
     "library_file",
     type=click.Path(path_type=Path),
     help="不给出 --source 时查找原文的资料库（默认：环境变量 YUANWEN_LIBRARY，或用户数据目录下的资料库）。",
 )
+_rules_option = click.option(
+    "--rules",
+    "rule_files",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    help="追加或覆盖规则的 TOML 文件，可多次给出。",
+)
+
+
+@cli.command()
+@click.argument("reprint", type=click.Path(path_type=Path))
+@_source_option
+@_library_option
 @click.option(
     "--format",
     "-f",
@@ -53,13 +66,7 @@ def cli() -> None:
     show_default=True,
     help="有此级别或更高级别的差异时退出码为 1。",
 )
-@click.option(
-    "--rules",
-    "rule_files",
-    type=click.Path(path_type=Path),
-    multiple=True,
-    help="追加或覆盖规则的 TOML 文件，可多次给出。",
-)
+@_rules_option
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="把报告写入文件，而不是标准输出。")
 def check(
     reprint: Path,
@@ -71,20 +78,11 @@ def check(
     output: Path | None,
 ) -> None:
     """核对转载稿 REPRINT 与原文；退出码 0 无问题，1 有达到 --fail-on 级别的差异，2 输入有误，3 资料库中找不到原文。"""
-    from yuanwen.check import check as run_check
-    from yuanwen.extract import read_document
-    from yuanwen.library import library_path
-
-    options = CheckOptions(rule_files=rule_files)
-    if source is not None:
-        report = _guarded(lambda: run_check(read_document(reprint), read_document(source), options))
-    else:
-        from yuanwen.sources import check_in_library
-
-        report = _guarded(lambda: check_in_library(read_document(reprint), library_path(library_file), options))
+    report = _report(reprint, source, library_file, rule_files)
+    _progress("生成报告……")
     _write(renderer(output_format)(report), output)
     if not report.sources:
-        click.echo(f"yuanwen：资料库中找不到这份转载稿的原文（资料库：{library_path(library_file)}）", err=True)
+        click.echo("yuanwen：资料库中找不到这份转载稿的原文", err=True)
         sys.exit(EXIT_NO_SOURCE)
     sys.exit(EXIT_FOUND if report.fails(fail_on) else 0)
 
@@ -101,26 +99,54 @@ def extract(path: Path) -> None:
 
 @cli.command()
 @click.argument("reprint", type=click.Path(path_type=Path))
-@click.option("--source", "-s", "source", type=click.Path(path_type=Path), required=True, help="权威原文文件。")
+@_source_option
+@_library_option
 @click.option("--only", type=click.Choice(KINDS), multiple=True, help="只恢复这些种类的差异（默认：改动和标点）。")
-@click.option(
-    "--rules",
-    "rule_files",
-    type=click.Path(path_type=Path),
-    multiple=True,
-    help="追加或覆盖规则的 TOML 文件。",
-)
+@_rules_option
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="改正后的文件；默认打印到标准输出。")
-def fix(reprint: Path, source: Path, only: tuple[Kind, ...], rule_files: tuple[Path, ...], output: Path | None) -> None:
+def fix(
+    reprint: Path,
+    source: Path | None,
+    library_file: Path | None,
+    only: tuple[Kind, ...],
+    rule_files: tuple[Path, ...],
+    output: Path | None,
+) -> None:
     """按原文改正转载稿：恢复原文的措辞和标点，保留转载稿的刊头和节选。"""
-    from yuanwen.check import check as run_check
-    from yuanwen.extract import read_document
     from yuanwen.fix import corrected
 
-    options = CheckOptions(rule_files=rule_files)
-    report = _guarded(lambda: run_check(read_document(reprint), read_document(source), options))
+    report = _report(reprint, source, library_file, rule_files)
+    if not report.sources:
+        _fail("资料库中找不到这份转载稿的原文，无从改正", EXIT_NO_SOURCE)
     kinds = frozenset(only or ("substitution", "punctuation"))
     _write(_guarded(lambda: corrected(report, kinds)), output)
+
+
+def _report(reprint: Path, source: Path | None, library_file: Path | None, rule_files: tuple[Path, ...]) -> Report:
+    """Read the reprint and check it against its source, or against the sources found in the library."""
+    from yuanwen.check import check as run_check
+    from yuanwen.extract import read_document
+
+    options = CheckOptions(rule_files=rule_files)
+    _progress(f"读取 {reprint}……")
+    document = _guarded(lambda: read_document(reprint))
+    if source is not None:
+        _progress(f"读取原文 {source}……")
+        original = _guarded(lambda: read_document(source))
+        _progress("比对……")
+        return _guarded(lambda: run_check(document, original, options))
+    from yuanwen.library import library_path
+    from yuanwen.sources import check_in_library
+
+    path = library_path(library_file)
+    _progress(f"在资料库 {path} 中查找原文并比对……")
+    return _guarded(lambda: check_in_library(document, path, options))
+
+
+def _progress(message: str) -> None:
+    """Say what a long check is doing, on a terminal only: scripts read stderr for errors."""
+    if sys.stderr.isatty():
+        click.echo(click.style(message, dim=True), err=True)
 
 
 def _write(content: str | bytes, output: Path | None) -> None:
@@ -145,9 +171,9 @@ def _guarded(action: Callable[[], T]) -> T:
         _fail("内存不足：文件太大")
 
 
-def _fail(message: str) -> NoReturn:
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     click.echo(f"yuanwen：错误：{message}", err=True)
-    sys.exit(EXIT_BAD_INPUT)
+    sys.exit(code)
 
 
 def main() -> None:
