@@ -110,3 +110,20 @@ def test_two_processes_importing_at_once_store_each_text_once(folder: Path, tmp_
     assert sum(added) == 2500 and sum(known) == 500
     _consistent(library)
     assert _complete_and_searchable(library) == 2500
+
+
+def test_several_processes_creating_one_library_at_once_all_succeed(tmp_path: Path) -> None:
+    library = tmp_path / FILE_NAME
+    start = time.time() + 1.0
+    code = (
+        "import sys, time\nfrom pathlib import Path\nfrom yuanwen.library import Library\n"
+        f"while time.time() < {start}: pass\n"
+        "with Library(Path(sys.argv[1])): pass\n"
+    )
+    processes = [
+        subprocess.Popen([sys.executable, "-c", code, str(library)], stderr=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
+    errors = [process.communicate(timeout=120)[1] for process in processes]
+    assert [process.returncode for process in processes] == [0, 0, 0, 0], errors
+    _consistent(library)

@@ -21,6 +21,7 @@ import hashlib
 import os
 import re
 import sqlite3
+import time
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -98,6 +99,22 @@ _ENTRY_COLUMNS = "id, title, publisher, date, origin, format, chars, added"
 
 class LibraryError(YuanwenError):
     """The library cannot do what was asked; one line of Chinese says why."""
+
+
+def _use_wal(db: sqlite3.Connection) -> None:
+    """Switch to WAL, waiting for other processes that open the same new file at the same moment.
+
+    Changing the journal mode needs the file to itself, and SQLite answers "locked" at once
+    instead of calling the busy handler; seen with three processes creating one library."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 class UnknownText(LibraryError):
@@ -209,7 +226,7 @@ class Library:
         with self._errors():
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
+            _use_wal(self._db)
             # FULL: a committed batch survives a power cut too, for one fsync per batch.
             self._db.execute("PRAGMA synchronous=FULL")
             self._migrate()
