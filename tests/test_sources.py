@@ -257,3 +257,15 @@ def test_the_html_report_shows_each_part_beside_its_own_source(corpus_library: P
     for paragraph, times in ((parts[0][1], 2), (parts[1][1], 2), (note, 1)):
         assert page.count(paragraph[:20]) == times, paragraph[:20]
     assert "资料库中找不到原文的部分" in page
+
+
+def test_the_text_report_names_each_finding_s_source(corpus_library: Path) -> None:
+    from yuanwen.render.text import render_text
+
+    parts = [(CORPUS / name).read_text(encoding="utf-8").splitlines()[10:13] for name in ("0003.txt", "0031.txt")]
+    parts[1][1] = parts[1][1].replace("，", ",", 1)
+    report = _check(corpus_library, "\n".join([*parts[0], *parts[1]]))
+    titles = {s.id: s.title for s in report.sources}
+    (comma,) = [f for f in report.findings if f.kind == "punctuation"]
+    line = next(line for line in render_text(report).splitlines() if "全角标点" in line)
+    assert f"原文《{titles[comma.source_id]}》" in line

@@ -26,7 +26,7 @@ def render_text(report: Report) -> str:
         if group:
             lines.append("")
             lines.append(click.style(f"{SEVERITY_NAMES[severity]}（{len(group)}）", fg=_COLOURS[severity], bold=True))
-            lines.extend(line for f in group for line in _finding(f, report.reprint.text))
+            lines.extend(line for f in group for line in _finding(f, report.reprint.text, _source_names(report)))
     lines.append("")
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
@@ -41,12 +41,21 @@ def summary_line(report: Report) -> str:
 
 
 def heading(report: Report) -> str:
-    sources = "、".join(s.path or s.title or s.id for s in report.sources)
+    sources = "、".join(s.title or s.path or s.id for s in report.sources)
     return f"核对 {report.reprint.path}（{len(report.reprint.text)} 字）← 原文 {sources}"
 
 
-def _finding(finding: Finding, text: str) -> list[str]:
+def _source_names(report: Report) -> dict[str | None, str]:
+    """Each source's name for a finding's line, when there is more than one source to tell apart."""
+    if len(report.sources) < 2:
+        return {}
+    return {s.id: f"原文《{s.title or s.path or s.id}》" for s in report.sources} | {None: "无原文"}
+
+
+def _finding(finding: Finding, text: str, sources: dict[str | None, str]) -> list[str]:
     where = f"第 {finding.line} 行" + (f"（{finding.location}）" if finding.location else "")
+    if finding.source_id in sources:
+        where += f" {sources[finding.source_id]}"
     colour = _COLOURS[finding.severity]
     head = f"  {where}  {KIND_NAMES[finding.kind]}  {finding.message}  [{finding.rule}]"
     return [click.style(head, fg=colour), f"      {_context(finding, text)}"]
