@@ -25,7 +25,8 @@ from functools import cache
 from pathlib import Path
 
 from pairs import CORPUS, HEADER
-from yuanwen.library import Library, Metadata, content_of, first_line, gram_hashes, key_of
+from yuanwen.fingerprint import content_of, gram_hashes, key_of
+from yuanwen.library import Library, Metadata, first_line
 from yuanwen.model import Document
 from yuanwen.normalize import normalize
 from yuanwen.sources import find_parts

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from conftest import CORPUS, EXAMPLES, run_cli
 from yuanwen import library as library_module
 from yuanwen.extract import read_document
+from yuanwen.fingerprint import content_of, gram_hashes, key_of
 from yuanwen.library import (
     APPLICATION_ID,
     FILE_NAME,
@@ -20,9 +21,6 @@ from yuanwen.library import (
     Library,
     LibraryError,
     Metadata,
-    content_of,
-    gram_hashes,
-    key_of,
     library_path,
 )
 from yuanwen.model import Document

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from yuanwen.extract import read_document
-from yuanwen.library import BATCH, FILE_NAME, Library, content_of, gram_hashes, key_of
+from yuanwen.fingerprint import content_of, gram_hashes, key_of
+from yuanwen.library import BATCH, FILE_NAME, Library
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 

@@ -27,8 +27,9 @@ from typing import TYPE_CHECKING
 from yuanwen.align import align
 from yuanwen.check import graded
 from yuanwen.diff import is_punctuation
+from yuanwen.fingerprint import GRAM, content_of, gram_hashes, key_of
 from yuanwen.grade import Locator
-from yuanwen.library import GRAM, MIN_SCORE, Candidate, Entry, Library, LibraryError, content_of, gram_hashes, key_of
+from yuanwen.library import MIN_SCORE, Candidate, Entry, Library, LibraryError
 from yuanwen.model import Alignment, CheckOptions, Document, Edit, Finding, Report, SourceInfo, Span, TextMap
 from yuanwen.normalize import SENTENCE_ENDS, normalize
 from yuanwen.rules import load_rules

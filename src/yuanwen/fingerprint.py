@@ -1,0 +1,142 @@
+"""Fingerprints of texts, shared by the library (to store them) and the search for sources (to match them).
+
+1. Key: the content's letters and digits, punctuation dropped, full width and case folded, so a
+   reprint that changed every comma or digit's width still shares its 12-grams with the source.
+2. Fingerprints: the 12-grams whose mixed hash has its top bits zero, chosen by the gram alone,
+   so a passage has the same fingerprints in every text that holds it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# 12 characters, as yuanwen.align.K: a Chinese string this long almost never recurs by chance,
+# and a retyped text keeps most of its 12-grams between edits.
+GRAM = 12
+# One 12-gram in 2**4 = 16 is a fingerprint: ~180 for a 3,000-character text, ~4 for an
+# 80-character quotation. Measured on 10,000 texts (benchmarks/bench_library.py): one in 8 imports
+# 2,000 texts/s and finds a whole text's source in 34 ms, one in 16 3,100/s and 17 ms, one in 32
+# 3,600/s and 10 ms; all three find every whole text's and excerpt's source, but the benchmark's
+# two-sentence quotations (every sentence in ~40 texts) 61%, 32% and 11%, and one in 32 misses 2%
+# of booklets.
+SAMPLE_BITS = 4
+# The zero-width marks yuanwen.normalize drops with whitespace; tests check both agree.
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_LAYOUT, _MARK, _KEY = 0, 1, 2
+_MIX = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93)
+
+
+@dataclass(frozen=True)
+class Key:
+    """A text's letters and digits (punctuation dropped, width and case folded), each with its content offset."""
+
+    codes: np.ndarray
+    at: np.ndarray
+
+
+def content_of(text: str) -> str:
+    """The text without layout, as yuanwen.normalize's content, computed in bulk."""
+    codes = _codes(text)
+    kept: bytes = codes[_classes_of(codes) != _LAYOUT].tobytes()
+    return kept.decode("utf-32-le", "surrogatepass")
+
+
+def key_of(content: str) -> Key:
+    """The content's key characters, folded, and where each stands in the content."""
+    import numpy as np
+
+    codes = _codes(content)
+    at = np.flatnonzero(_classes_of(codes) == _KEY)
+    return Key(codes=_folded(codes[at]), at=at)
+
+
+def gram_hashes(codes: np.ndarray) -> np.ndarray:
+    """A well-mixed 64-bit hash of every GRAM-gram of the key codes, by doubling (2, 4, 8, 8 + 4)."""
+    import numpy as np
+
+    if len(codes) < GRAM:
+        return np.zeros(0, dtype=np.uint64)
+    m = [np.uint64(c) for c in _MIX]
+    h2 = codes[:-1] * m[0] + codes[1:]
+    h4 = h2[:-2] * m[1] + h2[2:]
+    h8 = h4[:-4] * m[2] + h4[4:]
+    hashes: np.ndarray = h8[:-4] * m[3] + h4[8:]
+    # A final mix (as in MurmurHash3's) so the top bits that pick fingerprints are uniform.
+    hashes ^= hashes >> np.uint64(31)
+    hashes *= m[0]
+    hashes ^= hashes >> np.uint64(29)
+    return hashes
+
+
+def fingerprints(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sampled grams: their 32-bit fingerprint values and their positions in the key."""
+    import numpy as np
+
+    positions = np.flatnonzero((hashes >> np.uint64(64 - SAMPLE_BITS)) == 0)
+    return (hashes[positions] >> np.uint64(32)).astype(np.int64), positions
+
+
+def digest_and_fingerprints(text: str) -> tuple[bytes, list[int]]:
+    """The content hash (sha256 of the UTF-8 content; empty for no content) and the fingerprint values."""
+    codes = _codes(text)
+    classes = _classes_of(codes)
+    content: bytes = codes[classes != _LAYOUT].tobytes()
+    if not content:
+        return b"", []
+    values, _ = fingerprints(gram_hashes(_folded(codes[classes == _KEY])))
+    digest = hashlib.sha256(content.decode("utf-32-le", "surrogatepass").encode("utf-8", "surrogatepass")).digest()
+    return digest, values.tolist()
+
+
+def _codes(text: str) -> np.ndarray:
+    import numpy as np
+
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _classes_of(codes: np.ndarray) -> np.ndarray:
+    """Each code point's class: layout, punctuation or symbol (a mark), or key; beyond the BMP, key."""
+    import numpy as np
+
+    return np.where(codes > 0xFFFF, np.uint8(_KEY), _class_table()[codes & 0xFFFF])
+
+
+@cache
+def _class_table() -> np.ndarray:
+    """The class of every BMP code point (built once, ~15 ms)."""
+    import numpy as np
+
+    table = np.full(0x10000, _KEY, dtype=np.uint8)
+    for code in range(0x10000):
+        char = chr(code)
+        if char.isspace() or char in ZERO_WIDTH:
+            table[code] = _LAYOUT
+        elif unicodedata.category(char)[0] not in "LNM" and unicodedata.category(char) != "Co":
+            table[code] = _MARK
+    return table
+
+
+def _folded(codes: np.ndarray) -> np.ndarray:
+    """Full-width ASCII to ASCII and Latin capitals to small letters, as 64-bit codes."""
+    import numpy as np
+
+    folded: np.ndarray = np.where(codes > 0xFFFF, codes, _fold_table()[codes & 0xFFFF]).astype(np.uint64)
+    return folded
+
+
+@cache
+def _fold_table() -> np.ndarray:
+    import numpy as np
+
+    table = np.arange(0x10000, dtype=np.uint32)
+    table[0xFF01:0xFF5F] -= 0xFEE0
+    table[ord("A") : ord("Z") + 1] += 32
+    table[0xFF21:0xFF3B] = table[ord("a") : ord("z") + 1]
+    return table
