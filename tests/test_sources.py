@@ -269,3 +269,17 @@ def test_the_text_report_names_each_finding_s_source(corpus_library: Path) -> No
     (comma,) = [f for f in report.findings if f.kind == "punctuation"]
     line = next(line for line in render_text(report).splitlines() if "全角标点" in line)
     assert f"原文《{titles[comma.source_id]}》" in line
+
+
+def test_a_numbered_paragraph_after_the_booklet_s_note_stays_matched(corpus_library: Path) -> None:
+    first = (CORPUS / "0003.txt").read_text(encoding="utf-8").splitlines()[10:13]
+    second = (CORPUS / "0021.txt").read_text(encoding="utf-8").splitlines()[10:13]
+    assert second[0].startswith("（二）")
+    note = "本刊编者按：以下内容供各支部交流讨论使用。"
+    booklet = "\n".join([*first, note, *second])
+    report = _check(corpus_library, booklet)
+    assert len(report.sources) == 2
+    heading = booklet.index("（二）")
+    assert not [f for f in report.findings if f.reprint_span.start <= heading < f.reprint_span.end]
+    (inserted,) = [f for f in report.findings if f.kind == "insertion"]
+    assert "".join(inserted.reprint_text.split()) == note

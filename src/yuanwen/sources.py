@@ -144,7 +144,7 @@ def find_parts(reprint: TextMap, library: Library) -> tuple[Part, ...]:
     claims = _claims(key.codes, library)
     sources = {claim.num: _source(claim.num, library) for claim in claims}
     cores = [Span(int(key.at[c.start]), int(key.at[c.end - 1]) + 1) for c in claims]
-    spans = _extended(cores, reprint)
+    spans = _with_kept_headings(_extended(cores, reprint), cores, claims, sources, reprint)
     stretches = _stretches(spans, reprint.content)
     if len(claims) == 1 and all(owner is not None for _, owner in stretches):
         # The whole reprint from one source, with at most a header and a footer: exactly what
@@ -350,6 +350,25 @@ def _extended(cores: list[Span], reprint: TextMap) -> list[Span]:
             Span(_lead_in(reprint.content, starts, core.start, low), _trail_in(reprint.content, starts, core.end, high))
         )
     return spans
+
+
+def _with_kept_headings(
+    spans: list[Span], cores: list[Span], claims: list[_Claim], sources: dict[int, Source], reprint: TextMap
+) -> list[Span]:
+    """Each part grown back over the whole paragraphs before it that stand just so in its source too.
+
+    A booklet keeps a heading such as （二） above an excerpt; it has no sentence end and too few
+    characters for a fingerprint, so without this it counts as the booklet's own text."""
+    grown: list[Span] = []
+    for span, core, claim in zip(spans, cores, claims, strict=True):
+        source = sources[claim.num].text.content
+        r, s = span.start, claim.source_start - (core.start - span.start)
+        low = grown[-1].end if grown else 0
+        while r > low and s > 0 and reprint.content[r - 1] == source[s - 1]:
+            r, s = r - 1, s - 1
+        starts = [p for p in reprint.paragraph_starts if r <= p < span.start]
+        grown.append(Span(starts[0], span.end) if starts else span)
+    return grown
 
 
 def _lead_in(content: str, starts: set[int], start: int, low: int) -> int:
