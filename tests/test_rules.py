@@ -10,7 +10,8 @@ from yuanwen.check import check
 from yuanwen.model import CheckOptions, Document
 from yuanwen.rules import RuleError, load_rules
 
-RULES = load_rules().rules
+# The rule of parts found in no source is exercised by the search of the library (test_sources).
+RULES = tuple(rule for rule in load_rules().rules if "unmatched" not in rule.when)
 
 
 def _rules_fired(source: str, reprint: str, options: CheckOptions | None = None) -> list[str]:

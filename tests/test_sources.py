@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from conftest import CORPUS, EXAMPLES, run_cli, run_json
 from yuanwen.library import FILE_NAME, Library, Metadata
 from yuanwen.model import Document, Report
-from yuanwen.sources import UNMATCHED_MESSAGE, UNMATCHED_RULE, check_library
+from yuanwen.rules import load_rules
+from yuanwen.sources import UNMATCHED_RULE, check_library
 
 SOURCE = EXAMPLES / "source.txt"
 REPRINT = EXAMPLES / "reprint.txt"
@@ -131,7 +132,7 @@ def test_a_part_with_no_source_is_one_info_finding(corpus_library: Path) -> None
     report = _check(corpus_library, booklet)
     [unmatched] = [f for f in report.findings if f.rule == UNMATCHED_RULE]
     assert unmatched.kind == "insertion" and unmatched.severity == "info" and unmatched.source_id is None
-    assert unmatched.message == UNMATCHED_MESSAGE
+    assert unmatched.message == load_rules().rule(UNMATCHED_RULE).message
     assert "".join(unmatched.reprint_text.split()) == "".join(foreign.split())
     assert len(report.sources) == 2
     assert all(f.severity == "info" for f in report.findings)
@@ -283,3 +284,14 @@ def test_a_numbered_paragraph_after_the_booklet_s_note_stays_matched(corpus_libr
     assert not [f for f in report.findings if f.reprint_span.start <= heading < f.reprint_span.end]
     (inserted,) = [f for f in report.findings if f.kind == "insertion"]
     assert "".join(inserted.reprint_text.split()) == note
+
+
+def test_a_user_rule_file_sets_the_severity_of_a_part_with_no_source(corpus_library: Path, tmp_path: Path) -> None:
+    rules = tmp_path / "mine.toml"
+    rules.write_text('[[rules]]\nid = "unmatched.part"\nseverity = "major"\n', encoding="utf-8")
+    known = (CORPUS / "0003.txt").read_text(encoding="utf-8").splitlines()[10:13]
+    unknown = "本市今年将新建三座公园，改造两百条背街小巷，让市民出门见绿、推窗见景。" * 4
+    booklet = tmp_path / "booklet.txt"
+    booklet.write_text("\n".join([*known, unknown]) + "\n", encoding="utf-8")
+    report = run_json("check", booklet, "--library", corpus_library, "--rules", rules)
+    assert [f["severity"] for f in report["findings"] if f["rule"] == UNMATCHED_RULE] == ["major"]

@@ -61,5 +61,5 @@ def _require_common_text(alignment: Alignment, source: Document, reprint: Docume
 def graded(alignment: Alignment, reprint: Document, rules: RuleSet, source_id: str | None) -> list[Finding]:
     """Steps 3 and 4: the graded differences of an alignment (also of a reprint's part and its source)."""
     words = rules_segmenter(rules)
-    found = differences(alignment, words)
+    found = differences(alignment, words, frozenset(rules.words("excerpt_marks")))
     return grade(found, alignment, Context(alignment, rules, words), rules, Locator(reprint), source_id)

@@ -44,6 +44,7 @@ class Context:
         self._formulations = _alternation(rules.words("formulations"))
         self._suffixes = tuple(rules.words("organisation_suffixes"))
         self._surnames = tuple(rules.words("surnames"))
+        self._excerpt_marks = frozenset(rules.words("excerpt_marks"))
         self._speech = _speech_pattern(rules)
         self._heading_end = _heading_end(self._source, rules.words("dateline_agencies"))
         self._body_source, self._body_reprint = _body(alignment)
@@ -70,6 +71,10 @@ class Context:
     def whole_sentences(self, diff: Difference) -> bool:
         text, span = (self._reprint, diff.reprint) if diff.kind == "insertion" else (self._source, diff.source)
         return is_boundary(text, span.start) and is_boundary(text, span.end)
+
+    def excerpt_mark(self, diff: Difference) -> bool:
+        source_text, reprint_text = self._texts(diff)
+        return not source_text and reprint_text in self._excerpt_marks
 
     def name(self, diff: Difference) -> bool:
         if self._touches(self._names, diff):
@@ -102,6 +107,10 @@ class Context:
         paragraph = starts[bisect_right(starts, position) - 1] if starts and starts[0] <= position else 0
         since = max(paragraph, position - _SPEECH_LOOKBACK)
         return self._speech.search(self._source.content, since, position) is not None
+
+    def unmatched(self, diff: Difference) -> bool:
+        # Only the search of the library finds parts with no source; an alignment has a source.
+        return False
 
     def _is_person(self, word: Token) -> bool:
         return word.tag in _PERSON_TAGS and 2 <= len(word.text) <= 4 and word.text.startswith(self._surnames)

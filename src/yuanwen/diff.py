@@ -4,6 +4,8 @@
    one change (加强 → 强化 is one substitution, not an omission and an insertion).
 2. Split: a change whose two sides are the same sequence of punctuation and wording splits into
    one difference per part (，继续 → ,进一步 is a punctuation change and a substitution).
+   A change to a reprint's own header, to a mark of a cut (（略）) or to a few characters in
+   place of a long passage is a cut and an addition instead.
 3. Kind: punctuation only → punctuation; nothing in the reprint → omission; nothing in the
    source → insertion; else substitution.
 4. Place: an omission or insertion that could stand a few characters away (。要… / 要…。)
@@ -29,6 +31,10 @@ _WORD_WINDOW = 6
 # Changes one character apart are one change only when both are word-sized (加 / 化 around 强);
 # a heading kept between two cut passages must stay a match.
 _JOIN_MAX = 4
+# A change whose one side is this long and this many times the other is a cut and an addition: a
+# rewritten phrase keeps roughly its length, an excerpt cut beside a stray fragment does not.
+_LOPSIDED_CHARS = 40
+_LOPSIDED_RATIO = 8
 _PROPER_TAGS = frozenset({"nr", "nrfg", "nrt", "ns", "nt", "nz"})
 
 
@@ -37,11 +43,11 @@ def is_punctuation(text: str) -> bool:
     return bool(text) and all(unicodedata.category(ch).startswith("P") or ch in _EXTRA_PUNCTUATION for ch in text)
 
 
-def differences(alignment: Alignment, segmenter: Segmenter) -> list[Difference]:
-    """The differences of an alignment, in source order."""
+def differences(alignment: Alignment, segmenter: Segmenter, marks: frozenset[str] = frozenset()) -> list[Difference]:
+    """The differences of an alignment, in source order; marks are what a reprint puts for a cut (（略）)."""
     source, reprint = alignment.source, alignment.reprint
     changes = _join_close(_runs(alignment.edits), source.content, reprint.content)
-    found = [d for change in changes for d in _split(change, source, reprint)]
+    found = [d for change in changes for d in _split(change, source, reprint, marks)]
     placed = [_place(d, i, found, source, reprint) for i, d in enumerate(found)]
     return [_widen(d, i, placed, source.content, reprint.content, segmenter) for i, d in enumerate(placed)]
 
@@ -88,14 +94,15 @@ def _join_close(runs: list[Difference], a: str, b: str) -> list[Difference]:
     return joined
 
 
-def _split(change: Difference, source: TextMap, reprint: TextMap) -> list[Difference]:
+def _split(change: Difference, source: TextMap, reprint: TextMap, marks: frozenset[str]) -> list[Difference]:
     """One difference per punctuation or wording part, when both sides have the same parts."""
     a, b = source.content, reprint.content
     text_a, text_b = a[change.source.start : change.source.end], b[change.reprint.start : change.reprint.end]
     if not text_a or not text_b:
         return [Difference(_kind(text_a, text_b), change.source, change.reprint)]
-    if _whole_paragraphs_at_an_edge(change, source, reprint):
-        # Nothing shared precedes or follows: the reprint's own header or footer, and what it cut.
+    if _whole_paragraphs_at_an_edge(change, source, reprint) or _lopsided(text_a, text_b) or text_b in marks:
+        # The reprint's own header or footer beside what it cut, a long passage cut where a few
+        # characters stand, or a cut marked （略）: a cut and an addition, not a changed word.
         return [
             Difference("omission", change.source, Span(change.reprint.start, change.reprint.start)),
             Difference("insertion", Span(change.source.end, change.source.end), change.reprint),
@@ -113,6 +120,11 @@ def _split(change: Difference, source: TextMap, reprint: TextMap) -> list[Differ
             at_a, at_b = part_a.end, part_b.end
         return found
     return [Difference(_kind(text_a, text_b), change.source, change.reprint)]
+
+
+def _lopsided(text_a: str, text_b: str) -> bool:
+    longer, shorter = max(len(text_a), len(text_b)), min(len(text_a), len(text_b))
+    return longer >= _LOPSIDED_CHARS and longer >= _LOPSIDED_RATIO * shorter
 
 
 def _whole_paragraphs_at_an_edge(change: Difference, source: TextMap, reprint: TextMap) -> bool:

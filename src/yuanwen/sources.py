@@ -32,7 +32,7 @@ from yuanwen.grade import Locator
 from yuanwen.library import MIN_SCORE, Candidate, Entry, Library, LibraryError
 from yuanwen.model import Alignment, CheckOptions, Document, Edit, Finding, Report, SourceInfo, Span, TextMap
 from yuanwen.normalize import SENTENCE_ENDS, normalize
-from yuanwen.rules import load_rules
+from yuanwen.rules import Rule, load_rules
 
 if TYPE_CHECKING:
     import numpy as np
@@ -65,7 +65,6 @@ PER_ROUND = 8
 ROUNDS = 4
 _WHOLE_SOURCE = (0, sys.maxsize)
 UNMATCHED_RULE = "unmatched.part"
-UNMATCHED_MESSAGE = "此部分在资料库中找不到原文"
 # Quotation marks and brackets: a sentence of a part never runs across them, and alone between
 # parts they are the reprint's framing of a quotation.
 _FRAMES = frozenset("“”‘’「」『』（）()《》〈〉【】〔〕[]{}")
@@ -131,7 +130,7 @@ def check_library(reprint: Document, library: Library, options: CheckOptions | N
     findings: list[Finding] = []
     for part in parts:
         if part.source is None or part.alignment is None:
-            findings.append(_unmatched(part.span, reprint_map, locator))
+            findings.append(_unmatched(part.span, reprint_map, locator, rules.rule(UNMATCHED_RULE)))
         else:
             found = graded(part.alignment, reprint, rules, part.source.entry.id)
             findings.extend(_placed(f, part.span, reprint_map, locator) for f in found)
@@ -470,14 +469,14 @@ def _placed(finding: Finding, span: Span, reprint: TextMap, locator: Locator) ->
     return replace(finding, reprint_span=point, line=locator.line(point.start), location=locator.label(point.start))
 
 
-def _unmatched(span: Span, reprint: TextMap, locator: Locator) -> Finding:
-    """One info finding for a part of the reprint with no source in the library."""
+def _unmatched(span: Span, reprint: TextMap, locator: Locator, rule: Rule) -> Finding:
+    """One finding, graded by its rule (info unless a user's rules say otherwise), for a part with no source."""
     where = reprint.to_read(span)
     return Finding(
         kind="insertion",
-        severity="info",
-        rule=UNMATCHED_RULE,
-        message=UNMATCHED_MESSAGE,
+        severity=rule.severity,
+        rule=rule.id,
+        message=rule.message,
         source_id=None,
         source_text="",
         reprint_text=reprint.text[where.start : where.end],

@@ -18,6 +18,7 @@ CONDITIONS = frozenset(
         "outside_body",
         "in_heading",
         "whole_sentences",
+        "excerpt_mark",
         "name",
         "title",
         "organisation",
@@ -25,6 +26,7 @@ CONDITIONS = frozenset(
         "number",
         "date",
         "in_speech",
+        "unmatched",
     }
 )
 _BUILTIN = Path(__file__).parent
@@ -61,6 +63,10 @@ class RuleSet:
 
     def words(self, name: str) -> tuple[str, ...]:
         return self.lists.get(name, ())
+
+    def rule(self, rule_id: str) -> Rule:
+        """The rule of that id (a built-in one always exists)."""
+        return next(rule for rule in self.rules if rule.id == rule_id)
 
 
 class RuleError(YuanwenError):
