@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import CORPUS, EXAMPLES, run_cli, run_json
@@ -198,6 +198,11 @@ def test_set_phrases_another_text_has_pages_apart_do_not_make_it_a_source(tmp_pa
     where=st.floats(min_value=0.0, max_value=0.9),
     length=st.integers(min_value=120, max_value=1500),
 )
+# Excerpts that once broke: one ending mid-word before a repeat of its last characters, one ending
+# mid-number, and two whose line between them a 12-gram of the first source spans.
+@example(names=["0006.txt", "0001.txt"], where=0.8581766695434239, length=121)
+@example(names=["0001.txt", "0011.txt", "0002.txt"], where=0.0, length=120)
+@example(names=["0027.txt", "0028.txt"], where=0.0, length=120)
 def test_excerpts_one_after_another_find_their_texts_in_order(
     corpus_library: Path, names: list[str], where: float, length: int
 ) -> None:

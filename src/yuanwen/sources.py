@@ -143,7 +143,7 @@ def find_parts(reprint: TextMap, library: Library) -> tuple[Part, ...]:
     claims = _claims(key.codes, library)
     sources = {claim.num: _source(claim.num, library) for claim in claims}
     cores = [Span(int(key.at[c.start]), int(key.at[c.end - 1]) + 1) for c in claims]
-    spans = _with_kept_headings(_extended(cores, reprint), cores, claims, sources, reprint)
+    spans = _with_kept_headings(_snapped(_extended(cores, reprint), reprint), cores, claims, sources, reprint)
     stretches = _stretches(spans, reprint.content)
     if len(claims) == 1 and all(owner is not None for _, owner in stretches):
         # The whole reprint from one source, with at most a header and a footer: exactly what
@@ -349,6 +349,25 @@ def _extended(cores: list[Span], reprint: TextMap) -> list[Span]:
             Span(_lead_in(reprint.content, starts, core.start, low), _trail_in(reprint.content, starts, core.end, high))
         )
     return spans
+
+
+def _snapped(spans: list[Span], reprint: TextMap) -> list[Span]:
+    """Parts that touch, parted at the paragraph start nearest where they meet, if one is that close.
+
+    A 12-gram across the line between two excerpts can match the first one's source (…意见一202 in
+    …意见一、2025 and …意见\n2026年), so the first part ends a few characters into the second."""
+    snapped = list(spans)
+    for i in range(len(snapped) - 1):
+        meet = snapped[i].end
+        if meet != snapped[i + 1].start:
+            continue
+        near = [
+            p for p in reprint.paragraph_starts if abs(p - meet) < GRAM and snapped[i].start < p < snapped[i + 1].end
+        ]
+        if near:
+            cut = min(near, key=lambda p: abs(p - meet))
+            snapped[i], snapped[i + 1] = Span(snapped[i].start, cut), Span(cut, snapped[i + 1].end)
+    return snapped
 
 
 def _with_kept_headings(
