@@ -31,7 +31,7 @@ from yuanwen.fingerprint import GRAM, content_of, gram_hashes, key_of
 from yuanwen.grade import Locator
 from yuanwen.library import MIN_SCORE, Candidate, Entry, Library, LibraryError
 from yuanwen.model import Alignment, CheckOptions, Document, Edit, Finding, Report, SourceInfo, Span, TextMap
-from yuanwen.normalize import SENTENCE_ENDS, is_boundary, normalize
+from yuanwen.normalize import SENTENCE_ENDS, normalize
 from yuanwen.rules import Rule, load_rules
 
 if TYPE_CHECKING:
@@ -56,9 +56,10 @@ EDGE = 100
 # How far a part grows beyond its claim to the ends of its sentences, and how much of the source
 # around the claimed text its window adds: room for the words before an edit stopped the match.
 WINDOW_PAD = 2 * GRAM
-# A match this long is the part's own text; stock phrases shared with another source's text come
-# in runs of 5 to 15 characters between edits (measured on the corpus's government reports).
+# A match this long opens a part in its own source (a next excerpt cannot begin before it), and
+# at most this many paragraph starts after it are tried as where the next excerpt begins.
 SOLID = 3 * GRAM
+MAX_CUTS = 8
 # The last round reads each fingerprint's first this many texts (a sentence recurring in up to
 # ~1,000 texts) and looks at texts holding this many of the fingerprints left: 40 characters.
 DEEP_CAP = 1024
@@ -438,38 +439,39 @@ def _source(num: int, library: Library) -> Source:
 def _reparted(
     bodies: list[Part], cores: list[Span], claims: list[_Claim], sources: dict[int, Source], reprint: TextMap
 ) -> list[Part]:
-    """Touching parts parted where the first one's last solid match ends, when both then match more.
+    """Touching parts (or with punctuation between) parted at the paragraph start where both match most.
 
-    Government texts share stock sentences: the claim of a first excerpt's source can run on over
-    the start of the next excerpt through a chain of short matches (各级政府要自觉接受…的监督),
-    which its alignment then reads as a string of edits. Moving the boundary is kept only when the
-    characters matched in all grow, so a first part's own edited tail stays its own."""
+    Government texts share stock sentences, some quoted word for word from the centre's: the claim
+    of a first excerpt's source can run on over the start of the next excerpt through them
+    (各级政府要自觉接受…的监督), and its alignment then reads that excerpt as a string of edits.
+    A new boundary is kept only when the characters matched in all grow, so a first part's own
+    edited tail stays its own."""
     parts = list(bodies)
     for i in range(len(parts) - 1):
         first, second = parts[i], parts[i + 1]
-        if first.alignment is None or second.alignment is None or first.span.end != second.span.start:
-            continue
-        cut = _after_last_solid_match(first, reprint)
-        if cut is None:
+        between = reprint.content[first.span.end : second.span.start]
+        if first.alignment is None or second.alignment is None or (between and not is_punctuation(between)):
             continue
         one, two = claims[i], claims[i + 1]
-        moved = (
-            _body(Span(first.span.start, cut), sources[one.num], one, cores[i], reprint),
-            _body(Span(cut, second.span.end), sources[two.num], two, cores[i + 1], reprint),
-        )
-        if _matched(moved) > _matched((first, second)):
-            parts[i], parts[i + 1] = moved
+        best, best_matched = (first, second), _matched((first, second))
+        for cut in _cuts(first, reprint):
+            moved = (
+                _body(Span(first.span.start, cut), sources[one.num], one, cores[i], reprint),
+                _body(Span(cut, second.span.end), sources[two.num], two, cores[i + 1], reprint),
+            )
+            if _matched(moved) > best_matched:
+                best, best_matched = moved, _matched(moved)
+        parts[i], parts[i + 1] = best
     return parts
 
 
-def _after_last_solid_match(part: Part, reprint: TextMap) -> int | None:
-    """The first sentence or paragraph start after the part's last solid match, before its end."""
+def _cuts(part: Part, reprint: TextMap) -> list[int]:
+    """The paragraph starts inside a part after its first solid match: where a next excerpt may begin."""
     assert part.alignment is not None
     solid = [e for e in part.alignment.edits if e.op == "equal" and len(e.reprint) >= SOLID]
-    if not solid:
-        return None
-    end = part.span.start + solid[-1].reprint.end
-    return next((p for p in range(end, part.span.end) if is_boundary(reprint, p)), None)
+    after = part.span.start + solid[0].reprint.end if solid else part.span.end
+    starts = [p for p in reprint.paragraph_starts if after <= p < part.span.end]
+    return starts[:MAX_CUTS]
 
 
 def _matched(parts: tuple[Part, ...]) -> int:
