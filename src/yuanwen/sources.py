@@ -56,8 +56,8 @@ EDGE = 100
 # How far a part grows beyond its claim to the ends of its sentences, and how much of the source
 # around the claimed text its window adds: room for the words before an edit stopped the match.
 WINDOW_PAD = 2 * GRAM
-# A match this long opens a part in its own source (a next excerpt cannot begin before it), and
-# at most this many paragraph starts after it are tried as where the next excerpt begins.
+# A part keeps at least this much of the reprint, and at most this many paragraph starts after it
+# are tried as where the next excerpt begins.
 SOLID = 3 * GRAM
 MAX_CUTS = 8
 # The last round reads each fingerprint's first this many texts (a sentence recurring in up to
@@ -466,12 +466,10 @@ def _reparted(
 
 
 def _cuts(part: Part, reprint: TextMap) -> list[int]:
-    """The paragraph starts inside a part after its first solid match: where a next excerpt may begin."""
-    assert part.alignment is not None
-    solid = [e for e in part.alignment.edits if e.op == "equal" and len(e.reprint) >= SOLID]
-    after = part.span.start + solid[0].reprint.end if solid else part.span.end
-    starts = [p for p in reprint.paragraph_starts if after <= p < part.span.end]
-    return starts[:MAX_CUTS]
+    """The paragraph starts inside a part, past its first SOLID characters, where a next excerpt may
+    begin: the last MAX_CUTS of them (a match may run on a little past the true boundary)."""
+    starts = [p for p in reprint.paragraph_starts if part.span.start + SOLID <= p < part.span.end]
+    return starts[-MAX_CUTS:]
 
 
 def _matched(parts: tuple[Part, ...]) -> int:
