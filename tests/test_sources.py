@@ -203,6 +203,7 @@ def test_set_phrases_another_text_has_pages_apart_do_not_make_it_a_source(tmp_pa
 # second opens with stock sentences the first source words almost alike (or quotes word for word).
 @example(names=["0001.txt", "0032.txt", "0035.txt"], where=0.4765625, length=231)
 @example(names=["0001.txt", "0032.txt", "0035.txt"], where=0.4765625, length=238)
+@example(names=["0001.txt", "0032.txt", "0035.txt"], where=0.47265625, length=263)
 @example(names=["0023.txt", "0017.txt"], where=0.859375, length=578)
 @example(names=["0006.txt", "0001.txt"], where=0.8581766695434239, length=121)
 @example(names=["0001.txt", "0011.txt", "0002.txt"], where=0.0, length=120)

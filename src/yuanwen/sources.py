@@ -56,8 +56,8 @@ EDGE = 100
 # How far a part grows beyond its claim to the ends of its sentences, and how much of the source
 # around the claimed text its window adds: room for the words before an edit stopped the match.
 WINDOW_PAD = 2 * GRAM
-# A part keeps at least this much of the reprint, and at most this many paragraph starts after it
-# are tried as where the next excerpt begins.
+# A part keeps at least this much of the reprint, and at most this many paragraph starts around
+# the boundary of two parts are tried as where the second one begins.
 SOLID = 3 * GRAM
 MAX_CUTS = 8
 # The last round reads each fingerprint's first this many texts (a sentence recurring in up to
@@ -444,8 +444,8 @@ def _reparted(
     Government texts share stock sentences, some quoted word for word from the centre's: the claim
     of a first excerpt's source can run on over the start of the next excerpt through them
     (各级政府要自觉接受…的监督), and its alignment then reads that excerpt as a string of edits.
-    A new boundary is kept only when the characters matched in all grow, so a first part's own
-    edited tail stays its own."""
+    A new boundary is kept only when the characters matched in all grow (or stay, with fewer
+    changes), so a first part's own edited tail stays its own."""
     parts = list(bodies)
     for i in range(len(parts) - 1):
         first, second = parts[i], parts[i + 1]
@@ -453,27 +453,37 @@ def _reparted(
         if first.alignment is None or second.alignment is None or (between and not is_punctuation(between)):
             continue
         one, two = claims[i], claims[i + 1]
-        best, best_matched = (first, second), _matched((first, second))
-        for cut in _cuts(first, reprint):
+        best, best_score = (first, second), _score((first, second))
+        for cut in _cuts(first, second, reprint):
             moved = (
                 _body(Span(first.span.start, cut), sources[one.num], one, cores[i], reprint),
                 _body(Span(cut, second.span.end), sources[two.num], two, cores[i + 1], reprint),
             )
-            if _matched(moved) > best_matched:
-                best, best_matched = moved, _matched(moved)
+            if _score(moved) > best_score:
+                best, best_score = moved, _score(moved)
         parts[i], parts[i + 1] = best
     return parts
 
 
-def _cuts(part: Part, reprint: TextMap) -> list[int]:
-    """The paragraph starts inside a part, past its first SOLID characters, where a next excerpt may
-    begin: the last MAX_CUTS of them (a match may run on a little past the true boundary)."""
-    starts = [p for p in reprint.paragraph_starts if part.span.start + SOLID <= p < part.span.end]
-    return starts[-MAX_CUTS:]
+def _cuts(first: Part, second: Part, reprint: TextMap) -> list[int]:
+    """Paragraph starts where the next excerpt may begin instead, nearest the boundary first, on
+    either side of it (a shared continuation can carry either part's match past the true one),
+    each leaving both parts SOLID characters at least."""
+    low, high = first.span.start + SOLID, second.span.end - SOLID
+    starts = [p for p in reprint.paragraph_starts if low <= p <= high and p != second.span.start]
+    return sorted(starts, key=lambda p: abs(p - second.span.start))[:MAX_CUTS]
 
 
-def _matched(parts: tuple[Part, ...]) -> int:
-    return sum(part.alignment.matched_chars if part.alignment else 0 for part in parts)
+def _score(parts: tuple[Part, ...]) -> tuple[int, int]:
+    """More characters matched, then fewer changes: a boundary that leaves a stray cut inside a part loses."""
+    alignments = [part.alignment for part in parts if part.alignment is not None]
+    return sum(a.matched_chars for a in alignments), -sum(_changes(a) for a in alignments)
+
+
+def _changes(alignment: Alignment) -> int:
+    """How many runs of edits other than matches an alignment has."""
+    ops = ["equal", *(edit.op for edit in alignment.edits)]
+    return sum(1 for before, op in pairwise(ops) if op != "equal" and before == "equal")
 
 
 def _body(span: Span, source: Source, claim: _Claim, core: Span, reprint: TextMap) -> Part:
