@@ -59,7 +59,10 @@ WINDOW_PAD = 2 * GRAM
 # A part keeps at least this much of the reprint, and at most this many paragraph starts around
 # the boundary of two parts are tried as where the second one begins.
 SOLID = 3 * GRAM
-MAX_CUTS = 8
+MAX_CUTS = 2
+# Only parts with a change this close to their boundary are reparted (each candidate costs two
+# part alignments, ~7 ms each); every wrong boundary hypothesis found left edits within 60 characters.
+REACH = 2 * SOLID
 # The last round reads each fingerprint's first this many texts (a sentence recurring in up to
 # ~1,000 texts) and looks at texts holding this many of the fingerprints left: 40 characters.
 DEEP_CAP = 1024
@@ -452,6 +455,8 @@ def _reparted(
         between = reprint.content[first.span.end : second.span.start]
         if first.alignment is None or second.alignment is None or (between and not is_punctuation(between)):
             continue
+        if not _changes_near(first.alignment, at_end=True) and not _changes_near(second.alignment, at_end=False):
+            continue
         one, two = claims[i], claims[i + 1]
         best, best_score = (first, second), _score((first, second))
         for cut in _cuts(first, second, reprint):
@@ -472,6 +477,21 @@ def _cuts(first: Part, second: Part, reprint: TextMap) -> list[int]:
     low, high = first.span.start + SOLID, second.span.end - SOLID
     starts = [p for p in reprint.paragraph_starts if low <= p <= high and p != second.span.start]
     return sorted(starts, key=lambda p: abs(p - second.span.start))[:MAX_CUTS]
+
+
+def _changes_near(alignment: Alignment, at_end: bool) -> bool:
+    """Whether a part has a change between its first and last match within REACH of its end (or start).
+
+    Where both parts are whole near their boundary, it is right; a wrong one leaves edits beside it."""
+    ops = [edit.op for edit in alignment.edits]
+    if "equal" not in ops:
+        return False
+    first, last = ops.index("equal"), len(ops) - 1 - ops[::-1].index("equal")
+    size = len(alignment.reprint.content)
+    return any(
+        edit.op != "equal" and (edit.reprint.start >= size - REACH if at_end else edit.reprint.end <= REACH)
+        for edit in alignment.edits[first:last]
+    )
 
 
 def _score(parts: tuple[Part, ...]) -> tuple[int, int]:
