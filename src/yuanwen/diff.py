@@ -209,7 +209,7 @@ def _widen(diff: Difference, index: int, diffs: list[Difference], a: str, b: str
     start, end = diff.source.start, diff.source.end
     window_start, window_end = max(low, start - _WORD_WINDOW), min(high, end + _WORD_WINDOW)
     words = segmenter.words(a[window_start:window_end], window_start)
-    new_start, new_end = _word_bounds(words, start, end, a, segmenter)
+    new_start, new_end = _word_bounds(words, start, end, segmenter)
     grow_left, grow_right = start - new_start, new_end - end
     r = diff.reprint
     if (
@@ -221,7 +221,7 @@ def _widen(diff: Difference, index: int, diffs: list[Difference], a: str, b: str
     return Difference(diff.kind, Span(new_start, new_end), Span(r.start - grow_left, r.end + grow_right))
 
 
-def _word_bounds(words: list[Token], start: int, end: int, a: str, segmenter: Segmenter) -> tuple[int, int]:
+def _word_bounds(words: list[Token], start: int, end: int, segmenter: Segmenter) -> tuple[int, int]:
     """The span grown to whole words: the smallest word holding it, or each end to its word."""
     holding = [w for w in words if w.start <= start and end <= w.end and (w.start, w.end) != (start, end)]
     if holding:

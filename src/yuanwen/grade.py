@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterable
 
@@ -17,7 +18,7 @@ class Locator:
     """Line numbers and page or paragraph labels of offsets in a document's text as read."""
 
     def __init__(self, document: Document) -> None:
-        self._line_starts = [0, *(i + 1 for i, ch in enumerate(document.text) if ch == "\n")]
+        self._line_starts = [0, *(match.end() for match in re.finditer("\n", document.text))]
         self._anchors = document.anchors
         self._anchor_starts = [a.start for a in document.anchors]
 
