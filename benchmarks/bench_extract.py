@@ -1,7 +1,7 @@
 """Time the readers on a 100-page PDF and a 100-page Word file; prints figures, asserts nothing.
 
 Run: .venv/bin/python benchmarks/bench_extract.py   (target: under 3 s each on two cores)
-Text comes from ../shared/corpus/texts/*.txt when present, else examples/reprint.txt repeated.
+Text comes from the corpus in corpus/texts/.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from extract_builders import CJK_FONT, build_booklet_docx  # noqa: E402
+from pairs import corpus_paragraphs  # noqa: E402
 from yuanwen.extract import pdf as pdf_reader  # noqa: E402
 from yuanwen.extract import read_document  # noqa: E402
 
@@ -27,15 +28,11 @@ CHARS_PER_LINE = 36
 LINES_PER_PAGE = 38
 
 
-def corpus_paragraphs() -> list[str]:
-    """Paragraphs of real official texts, or of the example reprint when the corpus is absent."""
-    folder = ROOT.parent / "shared" / "corpus" / "texts"
-    files = sorted(folder.glob("*.txt")) or [ROOT / "examples" / "reprint.txt"]
+def booklet_paragraphs() -> list[str]:
+    """Paragraphs of real official texts, enough for PAGES pages."""
     paragraphs: list[str] = []
     while sum(map(len, paragraphs)) < PAGES * CHARS_PER_LINE * LINES_PER_PAGE:
-        for file in files:
-            text = file.read_text(encoding="utf-8")
-            paragraphs += [line.strip() for line in text.splitlines() if line.strip()]
+        paragraphs += [line.strip() for line in corpus_paragraphs() if line.strip()]
     return paragraphs
 
 
@@ -69,7 +66,7 @@ def timed(label: str, path: Path) -> None:
 
 
 def main() -> None:
-    paragraphs = corpus_paragraphs()
+    paragraphs = booklet_paragraphs()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         pdf = folder / "booklet.pdf"

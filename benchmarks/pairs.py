@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus" / "texts"
+# The corpus the repository carries (origin of each text in corpus/SOURCES.md).
+CORPUS = ROOT / "corpus" / "texts"
 HEADER = "河北轨道运输职业技术学院\n政治学习资料\n宣传统战部编印\n第 22 期\n"
 # Han characters shifted by this many code points make a second, different text with the
 # corpus's statistics: the corpus alone has 743,693 characters, short of a million.
@@ -15,6 +16,9 @@ _SHIFT = 7
 
 
 def corpus_paragraphs() -> list[str]:
+    """Every paragraph of the corpus, in file order; fails at once when the corpus is missing."""
+    if not any(CORPUS.glob("*.txt")):
+        raise FileNotFoundError(f"the corpus is missing: {CORPUS}")
     return [
         line for path in sorted(CORPUS.glob("*.txt")) for line in path.read_text(encoding="utf-8").splitlines() if line
     ]

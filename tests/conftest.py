@@ -21,7 +21,8 @@ if os.environ.get("CI"):
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
-CORPUS = ROOT.parent / "shared" / "corpus" / "texts"
+# The corpus the repository carries (origin of each text in corpus/SOURCES.md).
+CORPUS = ROOT / "corpus" / "texts"
 
 
 def run_cli(*args: str) -> Result:
