@@ -12,10 +12,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import CORPUS, EXAMPLES, run_cli, run_json
+from yuanwen.check import check
 from yuanwen.library import FILE_NAME, Library, Metadata
 from yuanwen.model import Document, Report
 from yuanwen.rules import load_rules
-from yuanwen.sources import UNMATCHED_RULE, check_library
+from yuanwen.sources import UNMATCHED_RULE
 
 SOURCE = EXAMPLES / "source.txt"
 REPRINT = EXAMPLES / "reprint.txt"
@@ -77,7 +78,7 @@ def _edited(excerpt: Excerpt) -> tuple[str, int]:
 
 def _check(library_path: Path, text: str) -> Report:
     with Library(library_path) as library:
-        return check_library(Document("booklet.txt", "txt", text), library)
+        return check(Document("booklet.txt", "txt", text), library)
 
 
 def _spans_point_at_their_texts(report: Report) -> None:

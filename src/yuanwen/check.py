@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from yuanwen.align import align
 from yuanwen.context import Context
 from yuanwen.diff import differences
@@ -18,15 +20,25 @@ from yuanwen.normalize import normalize
 from yuanwen.rules import RuleSet, load_rules
 from yuanwen.words import Segmenter, segmenter
 
+if TYPE_CHECKING:
+    from yuanwen.library import Library
+
 # Below this share of the shorter text in common, the "source" is not this reprint's source:
 # an excerpt shares nearly all of its own text, an unrelated text of the same genre under 5%.
 _MIN_COMMON_SHARE = 0.1
 
 
 def check(
-    reprint: Document, source: Document, options: CheckOptions | None = None, source_id: str = "source"
+    reprint: Document, source: Document | Library, options: CheckOptions | None = None, source_id: str = "source"
 ) -> Report:
-    """Check a reprint against its source and report every difference, graded."""
+    """Check a reprint against its source, or against the sources found in an open library; every difference graded.
+
+    The one entry point of every face (CLI, web, audit): a Report with no sources means the library
+    holds none of the reprint's sources."""
+    if not isinstance(source, Document):
+        from yuanwen.sources import check_library
+
+        return check_library(reprint, source, options)
     rules = load_rules((options or CheckOptions()).rule_files)
     alignment = align(normalize(source.text), normalize(reprint.text))
     _require_common_text(alignment, source, reprint)

@@ -187,6 +187,16 @@ def library_path(given: Path | None = None) -> Path:
     return platformdirs.user_data_path("yuanwen", appauthor=False) / FILE_NAME
 
 
+def existing_library(given: Path | None = None) -> Library:
+    """The library to look for a reprint's sources in (see library_path), which must exist."""
+    path = library_path(given)
+    if not path.exists():
+        raise LibraryError(
+            f"没有给出 --source，资料库也不存在：{path}（用 --source 给出原文，或先用 yuanwen library import 建库）"
+        )
+    return Library(path, create=False)
+
+
 class Library:
     """An open library file; close it, or use it as a context manager."""
 

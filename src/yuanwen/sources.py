@@ -21,7 +21,6 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, replace
 from itertools import pairwise
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from yuanwen.align import align
@@ -29,7 +28,7 @@ from yuanwen.check import graded
 from yuanwen.diff import is_punctuation
 from yuanwen.fingerprint import GRAM, content_of, gram_hashes, key_of
 from yuanwen.grade import Locator
-from yuanwen.library import MIN_SCORE, Candidate, Entry, Library, LibraryError
+from yuanwen.library import MIN_SCORE, Candidate, Entry, Library
 from yuanwen.model import Alignment, CheckOptions, Document, Edit, Finding, Report, SourceInfo, Span, TextMap
 from yuanwen.normalize import SENTENCE_ENDS, normalize
 from yuanwen.rules import Rule, load_rules
@@ -116,16 +115,6 @@ class _Claim:
     size: int
     source_start: int
     source_end: int
-
-
-def check_in_library(reprint: Document, path: Path, options: CheckOptions | None = None) -> Report:
-    """check_library with the library file at path, which must exist."""
-    if not path.exists():
-        raise LibraryError(
-            f"没有给出 --source，资料库也不存在：{path}（用 --source 给出原文，或先用 yuanwen library import 建库）"
-        )
-    with Library(path, create=False) as library:
-        return check_library(reprint, library, options)
 
 
 def check_library(reprint: Document, library: Library, options: CheckOptions | None = None) -> Report:

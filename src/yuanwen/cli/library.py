@@ -1,20 +1,21 @@
-"""The `yuanwen library` commands: thin shells over yuanwen.library (which loads only when a command runs)."""
+"""`yuanwen library`: thin shells over yuanwen.library (which loads only when a command runs)."""
 
 from __future__ import annotations
 
 import sys
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 import click
+
+from yuanwen.cli.common import guarded
 
 if TYPE_CHECKING:
     from yuanwen.library import Entry, Library
 
-T = TypeVar("T")
 # Display columns of each field of `list` and `search` (a Chinese character takes two).
 _COLUMNS = (("编号", 10), ("日期", 10), ("发布者", 12), ("标题", 44), ("字数", 7))
 
@@ -50,7 +51,7 @@ def add(library_file: Path | None, file: Path, title: str | None, day: str | Non
             added = library.add(document, metadata)
         return f"已加入资料库：{added.id}" if added.new else f"资料库中已有同一原文：{added.id}（未重复加入）"
 
-    click.echo(_guarded(run))
+    click.echo(guarded(run))
 
 
 @library_group.command("import")
@@ -77,7 +78,7 @@ def import_files(library_file: Path | None, paths: tuple[Path, ...]) -> None:
             total = library.count()
         return skipped, f"导入完成：新增 {new} 篇，库中已有 {old} 篇，跳过 {len(skipped)} 个文件；资料库共 {total} 篇。"
 
-    skipped, summary = _guarded(run)
+    skipped, summary = guarded(run)
     for reason in skipped:
         click.echo(f"yuanwen：跳过：{reason}", err=True)
     click.echo(summary)
@@ -94,7 +95,7 @@ def list_texts(library_file: Path | None) -> None:
             for entry in library.entries():
                 click.echo(_entry_row(entry))
 
-    _guarded(run)
+    guarded(run)
 
 
 @library_group.command()
@@ -107,7 +108,7 @@ def show(library_file: Path | None, text_id: str) -> None:
         with _opened(library_file) as library:
             return library.entry(text_id), library.text(text_id)
 
-    entry, text = _guarded(run)
+    entry, text = guarded(run)
     meta = entry.metadata
     for label, value in (
         ("编号", entry.id),
@@ -143,7 +144,7 @@ def search(library_file: Path | None, keyword: str, limit: int) -> None:
             click.echo(_entry_row(hit.entry))
             click.echo(f"    {hit.snippet}")
 
-    _guarded(run)
+    guarded(run)
 
 
 @library_group.command()
@@ -156,7 +157,7 @@ def remove(library_file: Path | None, text_id: str) -> None:
         with _opened(library_file) as library:
             return library.remove(text_id)
 
-    entry = _guarded(run)
+    entry = guarded(run)
     click.echo(f"已从资料库删除：{entry.id} {entry.metadata.title or ''}".rstrip())
 
 
@@ -170,13 +171,6 @@ def _opened(library_file: Path | None, create: bool = False) -> Iterator[Library
         yield library
     finally:
         library.close()
-
-
-def _guarded(action: Callable[[], T]) -> T:
-    """yuanwen.cli's: errors become one line on stderr and exit code 2 (imported late: cli imports this module)."""
-    from yuanwen.cli import _guarded as guarded
-
-    return guarded(action)
 
 
 def _entry_row(entry: Entry) -> str:

@@ -1,0 +1,121 @@
+"""`yuanwen check`, `fix` and `extract`: a reprint read, checked against its sources, rendered."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from yuanwen.cli.common import (
+    EXIT_FOUND,
+    EXIT_NO_SOURCE,
+    fail,
+    guarded,
+    library_option,
+    progress,
+    rules_option,
+    source_option,
+    write,
+)
+from yuanwen.model import KINDS, SEVERITIES, CheckOptions, Kind, Report, Severity
+from yuanwen.render import RENDERERS, renderer
+
+
+@click.command()
+@click.argument("reprint", type=click.Path(path_type=Path))
+@source_option
+@library_option
+@click.option(
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(tuple(RENDERERS)),
+    default="text",
+    show_default=True,
+    help="报告格式。",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITIES),
+    default="critical",
+    show_default=True,
+    help="有此级别或更高级别的差异时退出码为 1。",
+)
+@rules_option
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="把报告写入文件，而不是标准输出。")
+def check(
+    reprint: Path,
+    source: Path | None,
+    library_file: Path | None,
+    output_format: str,
+    fail_on: Severity,
+    rule_files: tuple[Path, ...],
+    output: Path | None,
+) -> None:
+    """核对转载稿 REPRINT 与原文；退出码 0 无问题，1 有达到 --fail-on 级别的差异，2 输入有误，3 资料库中找不到原文。"""
+    report = _report(reprint, source, library_file, rule_files)
+    progress("生成报告……")
+    write(renderer(output_format)(report), output)
+    if not report.sources:
+        click.echo("yuanwen：资料库中找不到这份转载稿的原文", err=True)
+        sys.exit(EXIT_NO_SOURCE)
+    sys.exit(EXIT_FOUND if report.fails(fail_on) else 0)
+
+
+@click.command()
+@click.argument("path", type=click.Path(path_type=Path))
+def extract(path: Path) -> None:
+    """打印 yuanwen 从文件中读出的文字（报告中的位置即指向这段文字）。"""
+    from yuanwen.extract import read_document
+
+    document = guarded(lambda: read_document(path))
+    click.echo(document.text, nl=not document.text.endswith("\n"))
+
+
+@click.command()
+@click.argument("reprint", type=click.Path(path_type=Path))
+@source_option
+@library_option
+@click.option("--only", type=click.Choice(KINDS), multiple=True, help="只恢复这些种类的差异（默认：改动和标点）。")
+@rules_option
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="改正后的文件；默认打印到标准输出。")
+def fix(
+    reprint: Path,
+    source: Path | None,
+    library_file: Path | None,
+    only: tuple[Kind, ...],
+    rule_files: tuple[Path, ...],
+    output: Path | None,
+) -> None:
+    """按原文改正转载稿：恢复原文的措辞和标点，保留转载稿的刊头和节选。"""
+    from yuanwen.fix import corrected
+
+    report = _report(reprint, source, library_file, rule_files)
+    if not report.sources:
+        fail("资料库中找不到这份转载稿的原文，无从改正", EXIT_NO_SOURCE)
+    kinds = frozenset(only or ("substitution", "punctuation"))
+    write(guarded(lambda: corrected(report, kinds)), output)
+
+
+def _report(reprint: Path, source: Path | None, library_file: Path | None, rule_files: tuple[Path, ...]) -> Report:
+    """Read the reprint and check it against its source, or against the sources found in the library."""
+    from yuanwen.check import check as run_check
+    from yuanwen.extract import read_document
+
+    options = CheckOptions(rule_files=rule_files)
+    progress(f"读取 {reprint}……")
+    document = guarded(lambda: read_document(reprint))
+    if source is not None:
+        progress(f"读取原文 {source}……")
+        original = guarded(lambda: read_document(source))
+        progress("比对……")
+        return guarded(lambda: run_check(document, original, options))
+    from yuanwen.library import existing_library
+
+    def in_library() -> Report:
+        with existing_library(library_file) as library:
+            progress(f"在资料库 {library.path} 中查找原文并比对……")
+            return run_check(document, library, options)
+
+    return guarded(in_library)

@@ -1,0 +1,70 @@
+"""What every command shares: exit codes, options, progress lines, writing outputs and turning errors into one line."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import NoReturn, TypeVar
+
+import click
+
+from yuanwen.errors import YuanwenError
+from yuanwen.files import write_atomic
+
+EXIT_FOUND = 1
+EXIT_BAD_INPUT = 2
+# `check` without --source found no source of the reprint in the library.
+EXIT_NO_SOURCE = 3
+T = TypeVar("T")
+
+source_option = click.option(
+    "--source", "-s", "source", type=click.Path(path_type=Path), help="权威原文文件；不给出时到资料库中找。"
+)
+library_option = click.option(
+    "--library",
+    "library_file",
+    type=click.Path(path_type=Path),
+    help="不给出 --source 时查找原文的资料库（默认：环境变量 YUANWEN_LIBRARY，或用户数据目录下的资料库）。",
+)
+rules_option = click.option(
+    "--rules",
+    "rule_files",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    help="追加或覆盖规则的 TOML 文件，可多次给出。",
+)
+
+
+def progress(message: str) -> None:
+    """Say what a long command is doing, on a terminal only: scripts read stderr for errors."""
+    if sys.stderr.isatty():
+        click.echo(click.style(message, dim=True), err=True)
+
+
+def write(content: str | bytes, output: Path | None) -> None:
+    """An output to its file, or text to standard output."""
+    if output is None and isinstance(content, bytes):
+        fail("这种格式是二进制文件，请用 -o 指定输出文件")
+    if output is None:
+        click.echo(content, nl=False)
+        return
+    try:
+        write_atomic(output, content if isinstance(content, bytes) else content.encode("utf-8"))
+    except OSError as error:
+        fail(f"无法写入 {output}：{error.strerror}")
+
+
+def guarded(action: Callable[[], T]) -> T:
+    """Run a library call, turning its errors into one line on stderr and exit code 2."""
+    try:
+        return action()
+    except YuanwenError as error:
+        fail(str(error))
+    except MemoryError:
+        fail("内存不足：文件太大")
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    click.echo(f"yuanwen：错误：{message}", err=True)
+    sys.exit(code)

@@ -1,0 +1,46 @@
+"""Writing a user's files so that a crash, a full disk or a kill never leaves one half written."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from pathlib import Path
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write data to path whole or not at all: a temporary file beside it, synced, then renamed over it.
+
+    A file that was there before stays intact until the new one is complete on disk."""
+    if path.exists() and not path.is_file():
+        # A device or a pipe (-o /dev/stdout, /dev/null) is written to, never replaced.
+        with path.open("wb") as out:
+            out.write(data)
+        return
+    folder = path.parent
+    temporary = folder / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    # Mode 0o666 less the umask, as a file the user creates gets; an existing file's mode is kept.
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o7777)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    _sync_folder(folder)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (not every file system lets a folder be opened: then skip)."""
+    with contextlib.suppress(OSError):
+        handle = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
