@@ -8,7 +8,12 @@ file stays fast.
 
 from __future__ import annotations
 
+import io
+import os
+import stat
+import sys
 from pathlib import Path
+from typing import BinaryIO
 
 from yuanwen.errors import InputError
 from yuanwen.extract.sniff import claimed_error, looks_like_html, sniff
@@ -18,11 +23,13 @@ from yuanwen.model import Document
 # A 100 MB reprint is a whole archive, not one text; refusing it early keeps memory bounded.
 MAX_BYTES = 64 * 1024 * 1024
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+# The name that reads standard input, given explicitly: a pipe or device under any other name is refused.
+STDIN = "-"
 
 
 def read_document(path: Path) -> Document:
-    """Read a reprint or source file of any supported format."""
-    data = _read_bytes(path)
+    """Read a reprint or source file of any supported format (`-`: standard input)."""
+    data = read_input(path)
     return read_bytes(data, str(path))
 
 
@@ -63,15 +70,56 @@ def _read_text_kind(data: bytes, name: str) -> Document:
     return read_text_document(data, name)
 
 
-def _read_bytes(path: Path) -> bytes:
-    if not path.exists():
-        raise InputError(f"找不到文件：{path}")
-    if path.is_dir():
-        raise InputError(f"这是一个文件夹，不是文件：{path}")
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise InputError(f"文件过大（{size // (1024 * 1024)} MB，上限 {MAX_BYTES // (1024 * 1024)} MB）：{path}")
+def read_input(path: Path) -> bytes:
+    """A file's bytes, at most MAX_BYTES of them; `-` is standard input, the one stream read."""
+    if str(path) == STDIN:
+        return _bounded(sys.stdin.buffer, path)
     try:
-        return path.read_bytes()
+        # O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever, before fstat could refuse it.
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError as error:
+        raise InputError(f"找不到文件：{path}") from error
+    except IsADirectoryError as error:
+        raise InputError(f"这是一个文件夹，不是文件：{path}") from error
     except OSError as error:
         raise InputError(f"无法读取文件：{path}（{error.strerror}）") from error
+    try:
+        _require_regular(os.fstat(handle).st_mode, path)
+        stream = os.fdopen(handle, "rb")
+    except BaseException:
+        os.close(handle)
+        raise
+    with stream:
+        return _bounded(stream, path)
+
+
+def _require_regular(mode: int, path: Path) -> None:
+    if stat.S_ISDIR(mode):
+        raise InputError(f"这是一个文件夹，不是文件：{path}")
+    if not stat.S_ISREG(mode):
+        raise InputError(f"不是普通文件（设备或管道；从标准输入读取请写 -）：{path}")
+
+
+def _bounded(stream: BinaryIO, path: Path) -> bytes:
+    """The stream's bytes, reading one past the cap whatever size it reports (a file may grow while read)."""
+    try:
+        if _reported_size(stream) > MAX_BYTES:  # refused without reading it
+            raise _too_large(path)
+        data = stream.read(MAX_BYTES + 1)
+    except OSError as error:
+        raise InputError(f"无法读取文件：{path}（{error.strerror}）") from error
+    if len(data) > MAX_BYTES:
+        raise _too_large(path)
+    return data
+
+
+def _reported_size(stream: BinaryIO) -> int:
+    """The size the system reports (0 for a pipe, or a stream that is no file, as in tests)."""
+    try:
+        return os.fstat(stream.fileno()).st_size
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return 0
+
+
+def _too_large(path: Path) -> InputError:
+    return InputError(f"文件过大（超过上限 {MAX_BYTES // (1024 * 1024)} MB）：{path}")

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from typing import Protocol
 
 from yuanwen.errors import InputError
+from yuanwen.extract.zipcheck import checked_zip
 from yuanwen.model import Anchor, Document
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -54,6 +55,7 @@ def _open_body(data: bytes, name: str) -> _Element:
     from docx.opc.exceptions import PackageNotFoundError
     from lxml.etree import XMLSyntaxError
 
+    checked_zip(data, name)
     try:
         body: _Element = docx.Document(io.BytesIO(data)).element.body
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, XMLSyntaxError) as error:

@@ -33,19 +33,51 @@ class _Element(Protocol):
 
 def read_html_document(html: str, name: str) -> Document:
     """The main text of a saved web page, one paragraph per line."""
-    body = _article(html)
-    text = "" if body is None else _text(body)
+    try:
+        body = _article(_tree(html, name))
+        text = "" if body is None else _text(body)
+    except RecursionError as error:  # trafilatura walks nested lists recursively
+        raise _too_deep(name) from error
     if len("".join(text.split())) < MIN_ARTICLE_CHARS:
         raise InputError(f"网页里找不到正文（可能只有导航或目录）：{name}")
     return Document(path=name, format="html", text=text)
 
 
-def _article(html: str) -> _Element | None:
+def _tree(html: str, name: str) -> _Element | str:
+    """The page parsed with libxml2's deeper limit, which past it drops text without failing: then an error.
+
+    The page as given when lxml finds no document in it; trafilatura then tries its own repairs."""
+    from lxml.etree import ParserError
+    from lxml.html import HTMLParser, fromstring
+
+    # The options trafilatura parses with (trafilatura.utils.HTML_PARSER), and huge_tree.
+    parser = HTMLParser(
+        collect_ids=False,
+        default_doctype=False,
+        encoding="utf-8",
+        remove_comments=True,
+        remove_pis=True,
+        huge_tree=True,
+    )
+    try:
+        tree: _Element = fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
+    except (ParserError, ValueError):
+        return html
+    if any("Excessive depth" in error.message for error in parser.error_log):
+        raise _too_deep(name)
+    return tree
+
+
+def _too_deep(name: str) -> InputError:
+    return InputError(f"网页标签嵌套过深，有文字无法读取（请另存为纯文本再核对）：{name}")
+
+
+def _article(page: _Element | str) -> _Element | None:
     import trafilatura
     from trafilatura.settings import Document as Extracted
 
     found = trafilatura.bare_extraction(
-        html,
+        page,
         # Recall over precision: a paragraph wrongly left out would be reported as an omission
         # from the reprint, while a stray line of page furniture only shows up as an insertion.
         favor_recall=True,

@@ -7,6 +7,7 @@ import zipfile
 from typing import Literal
 
 from yuanwen.errors import InputError
+from yuanwen.extract.zipcheck import checked_zip
 
 Kind = Literal["pdf", "docx", "office", "text"]
 
@@ -50,6 +51,7 @@ def looks_like_html(text: str, suffix: str) -> bool:
 
 
 def _zip_kind(data: bytes, name: str) -> Kind:
+    checked_zip(data, name)  # before any member is read whole
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())

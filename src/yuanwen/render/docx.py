@@ -173,13 +173,16 @@ def _open_user_docx(path: Path) -> WordDocument | None:
     from docx.opc.exceptions import PackageNotFoundError
     from lxml.etree import XMLSyntaxError
 
+    from yuanwen.extract import read_input
     from yuanwen.extract.office import convert_to_docx
     from yuanwen.extract.sniff import sniff
+    from yuanwen.extract.zipcheck import checked_zip
 
     try:
-        data = path.read_bytes()
+        data = read_input(path)
         if sniff(data, str(path)) == "office":  # a .doc or .odt was read through LibreOffice's .docx
             data = convert_to_docx(data, str(path))
+        checked_zip(data, str(path))
         return docx.Document(io.BytesIO(data))
     except (OSError, YuanwenError, PackageNotFoundError, zipfile.BadZipFile, KeyError, XMLSyntaxError, ValueError):
         return None
