@@ -62,7 +62,7 @@ def _finding(diff: Difference, rule: Rule, alignment: Alignment, locator: Locato
         kind=diff.kind,
         severity=rule.severity,
         rule=rule.id,
-        message=rule.message.format(change=_change(before, after)),
+        message=rule.message_for(_change(before, after)),
         source_id=source_id,
         source_text=source.text[source_span.start : source_span.end],
         reprint_text=reprint.text[reprint_span.start : reprint_span.end],

@@ -5,11 +5,14 @@ Errors become one line of Chinese on stderr and exit code 2 (yuanwen.cli.common)
 
 from __future__ import annotations
 
+import os
+import sys
+
 import click
 
 from yuanwen import __version__
 from yuanwen.cli.check import check, extract, fix
-from yuanwen.cli.common import fail
+from yuanwen.cli.common import fail, os_reason
 from yuanwen.cli.library import library_group
 
 
@@ -26,10 +29,27 @@ for command in (check, fix, extract, library_group):
 def main() -> None:
     """The console script: click's own usage errors, too, become one line and exit 2."""
     try:
-        cli.main(standalone_mode=False)
+        try:
+            # Not cli.main(): it turns a closed stdout pipe into a silent exit 1.
+            with cli.make_context("yuanwen", sys.argv[1:]) as context:
+                cli.invoke(context)
+        finally:
+            sys.stdout.flush()  # here, not at exit, where a full device or a closed pipe is a traceback
+    except OSError as error:  # every other file's errors are one line where they happen: this is stdout
+        _stdout_lost()
+        fail(f"无法写出到标准输出（{os_reason(error)}）")
+    except click.exceptions.Exit as done:  # --help and --version end this way
+        sys.exit(done.exit_code)
     except click.exceptions.Abort:
         fail("已中断")
     except click.ClickException as error:
         fail(f"用法有误：{error.format_message()}（yuanwen --help 查看用法）")
     except KeyboardInterrupt:
         fail("已中断")
+
+
+def _stdout_lost() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush at exit finds nothing to fail on."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)

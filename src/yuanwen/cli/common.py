@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,15 @@ EXIT_BAD_INPUT = 2
 # `check` without --source found no source of the reprint in the library.
 EXIT_NO_SOURCE = 3
 T = TypeVar("T")
+_REASONS = {
+    errno.ENOSPC: "磁盘已满",
+    errno.EDQUOT: "磁盘配额已满",
+    errno.EFBIG: "文件超过系统允许的大小",
+    errno.EPIPE: "接收输出的程序已退出",
+    errno.EACCES: "权限不足",
+    errno.EPERM: "权限不足",
+    errno.EROFS: "只读文件系统",
+}
 
 source_option = click.option(
     "--source", "-s", "source", type=click.Path(path_type=Path), help="权威原文文件；不给出时到资料库中找。"
@@ -52,7 +62,12 @@ def write(content: str | bytes, output: Path | None) -> None:
     try:
         write_atomic(output, content if isinstance(content, bytes) else content.encode("utf-8"))
     except OSError as error:
-        fail(f"无法写入 {output}：{error.strerror}")
+        fail(f"无法写入 {output}（{os_reason(error)}），原有文件未改动")
+
+
+def os_reason(error: OSError) -> str:
+    """Why a write failed, in Chinese for the causes a user can act on."""
+    return _REASONS.get(error.errno or 0, error.strerror or str(error))
 
 
 def guarded(action: Callable[[], T]) -> T:

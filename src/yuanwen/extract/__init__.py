@@ -70,10 +70,11 @@ def _read_text_kind(data: bytes, name: str) -> Document:
     return read_text_document(data, name)
 
 
-def read_input(path: Path) -> bytes:
-    """A file's bytes, at most MAX_BYTES of them; `-` is standard input, the one stream read."""
+def read_input(path: Path, limit: int | None = None) -> bytes:
+    """A file's bytes, at most `limit` (MAX_BYTES) of them; `-` is standard input, the one stream read."""
+    limit = MAX_BYTES if limit is None else limit
     if str(path) == STDIN:
-        return _bounded(sys.stdin.buffer, path)
+        return _bounded(sys.stdin.buffer, path, limit)
     try:
         # O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever, before fstat could refuse it.
         handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
@@ -90,7 +91,7 @@ def read_input(path: Path) -> bytes:
         os.close(handle)
         raise
     with stream:
-        return _bounded(stream, path)
+        return _bounded(stream, path, limit)
 
 
 def _require_regular(mode: int, path: Path) -> None:
@@ -100,16 +101,16 @@ def _require_regular(mode: int, path: Path) -> None:
         raise InputError(f"不是普通文件（设备或管道；从标准输入读取请写 -）：{path}")
 
 
-def _bounded(stream: BinaryIO, path: Path) -> bytes:
+def _bounded(stream: BinaryIO, path: Path, limit: int) -> bytes:
     """The stream's bytes, reading one past the cap whatever size it reports (a file may grow while read)."""
     try:
-        if _reported_size(stream) > MAX_BYTES:  # refused without reading it
-            raise _too_large(path)
-        data = stream.read(MAX_BYTES + 1)
+        if _reported_size(stream) > limit:  # refused without reading it
+            raise _too_large(path, limit)
+        data = stream.read(limit + 1)
     except OSError as error:
         raise InputError(f"无法读取文件：{path}（{error.strerror}）") from error
-    if len(data) > MAX_BYTES:
-        raise _too_large(path)
+    if len(data) > limit:
+        raise _too_large(path, limit)
     return data
 
 
@@ -121,5 +122,5 @@ def _reported_size(stream: BinaryIO) -> int:
         return 0
 
 
-def _too_large(path: Path) -> InputError:
-    return InputError(f"文件过大（超过上限 {MAX_BYTES // (1024 * 1024)} MB）：{path}")
+def _too_large(path: Path, limit: int) -> InputError:
+    return InputError(f"文件过大（超过上限 {limit / (1024 * 1024):g} MB）：{path}")
