@@ -18,7 +18,7 @@ import sqlite3
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import islice
@@ -194,19 +194,26 @@ def existing_library(given: Path | None = None) -> Library:
         raise LibraryError(
             f"没有给出 --source，资料库也不存在：{path}（用 --source 给出原文，或先用 yuanwen library import 建库）"
         )
-    return Library(path, create=False)
+    return Library(path, create=False, read_only=True)
 
 
 class Library:
     """An open library file; close it, or use it as a context manager."""
 
-    def __init__(self, path: Path, create: bool = True) -> None:
+    def __init__(self, path: Path, create: bool = True, read_only: bool = False) -> None:
+        """Open (or create) the library; read_only opens it without writing anything, not even WAL's files."""
         self.path = path
         if not create and not path.exists():
             raise LibraryError(f"资料库不存在：{path}（先用 yuanwen library add 或 import 加入原文）")
         with self._errors():
+            if read_only:
+                self._db = _connect_read_only(path)
+                self._require_library(current=True)
+                return
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
+            if not create:
+                self._require_library(current=False)
             _use_wal(self._db)
             # FULL: a committed batch survives a power cut too, for one fsync per batch.
             self._db.execute("PRAGMA synchronous=FULL")
@@ -384,6 +391,14 @@ class Library:
             self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self._db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
+    def _require_library(self, current: bool) -> None:
+        """A yuanwen library (never an empty file made one), and when `current`, one needing no migration."""
+        version, application = self._pragma("user_version"), self._pragma("application_id")
+        if version == 0 or application != APPLICATION_ID:
+            raise LibraryError(f"这不是 yuanwen 资料库（或文件是空的）：{self.path}")
+        if current and version != SCHEMA_VERSION:
+            raise LibraryError(f"资料库版本 {version} 不是 {SCHEMA_VERSION}，先导入一次以升级：{self.path}")
+
     def _pragma(self, name: str) -> int:
         return int(self._db.execute(f"PRAGMA {name}").fetchone()[0])
 
@@ -394,10 +409,14 @@ class Library:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield
+                self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                # SQLite has already rolled back after some errors (a full disk): a second
+                # ROLLBACK would fail and hide the cause.
+                if self._db.in_transaction:
+                    with suppress(sqlite3.Error):
+                        self._db.execute("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
@@ -410,6 +429,20 @@ class Library:
             raise LibraryError(f"这不是 yuanwen 资料库，或文件已损坏：{self.path}（{error}）") from error
         except OSError as error:
             raise LibraryError(f"无法使用资料库 {self.path}：{error.strerror or error}") from error
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that writes nothing: mode=ro, or immutable where WAL's -shm cannot be made (a folder
+    the user may not write); immutable reads the file as it stands, so it is the fallback only."""
+    uri = path.resolve().as_uri()
+    try:
+        db = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_SECONDS, isolation_level=None)
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return db
+    except sqlite3.OperationalError as error:
+        if "unable to open" not in str(error) and "readonly" not in str(error):
+            raise
+    return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
 
 
 def files_in(paths: Sequence[Path]) -> list[Path]:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sys
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +16,7 @@ import click
 from yuanwen.cli.common import guarded
 
 if TYPE_CHECKING:
-    from yuanwen.library import Entry, Library
+    from yuanwen.library import Entry, Imported, Library
 
 # Display columns of each field of `list` and `search` (a Chinese character takes two).
 _COLUMNS = (("编号", 10), ("日期", 10), ("发布者", 12), ("标题", 44), ("字数", 7))
@@ -59,29 +61,57 @@ def add(library_file: Path | None, file: Path, title: str | None, day: str | Non
 @click.pass_obj
 def import_files(library_file: Path | None, paths: tuple[Path, ...]) -> None:
     """导入文件或文件夹中的全部文件；无法读取的文件逐个报告并跳过。"""
-    from yuanwen.library import files_in
+    from yuanwen.errors import YuanwenError
+    from yuanwen.library import LibraryError, files_in
 
-    def run() -> tuple[list[str], str]:
+    tally = _Tally()
+
+    def run() -> str:
         files = files_in(paths)
-        new = old = 0
-        skipped: list[str] = []
         with _opened(library_file, create=True) as library:
-            with click.progressbar(length=len(files), label="导入", file=sys.stderr) as bar:
-                for result in library.import_files(files):
-                    bar.update(1)
-                    if result.added is None:
-                        skipped.append(result.error or str(result.path))
-                    elif result.added.new:
-                        new += 1
-                    else:
-                        old += 1
-            total = library.count()
-        return skipped, f"导入完成：新增 {new} 篇，库中已有 {old} 篇，跳过 {len(skipped)} 个文件；资料库共 {total} 篇。"
+            try:
+                with click.progressbar(length=len(files), label="导入", file=sys.stderr) as bar:
+                    for result in library.import_files(files):
+                        bar.update(1)
+                        tally.count(result)
+                total = library.count()
+            except (YuanwenError, KeyboardInterrupt, MemoryError) as error:
+                # Whatever ended it (a full disk, Ctrl-C), the user learns what is safe in the library.
+                cause = "已中断" if isinstance(error, KeyboardInterrupt) else str(error) or "内存不足"
+                raise LibraryError(f"{cause}；{tally.committed()}，其余未导入") from error
+        counts = f"新增 {tally.new} 篇，库中已有 {tally.old} 篇，跳过 {len(tally.skipped)} 个文件"
+        return f"{tally.committed()}：{counts}；资料库共 {total} 篇。"
 
-    skipped, summary = guarded(run)
-    for reason in skipped:
-        click.echo(f"yuanwen：跳过：{reason}", err=True)
+    try:
+        summary = guarded(run)
+    finally:  # the files skipped are named however the import ended
+        for reason in tally.skipped:
+            click.echo(f"yuanwen：跳过：{reason}", err=True)
     click.echo(summary)
+
+
+class _Tally:
+    """What an import has done so far; every result it counts is already committed."""
+
+    def __init__(self) -> None:
+        self.new = self.old = 0
+        self.skipped: list[str] = []
+
+    def count(self, result: Imported) -> None:
+        from yuanwen.library import BATCH
+
+        if result.added is None:
+            self.skipped.append(result.error or str(result.path))
+        elif result.added.new:
+            self.new += 1
+        else:
+            self.old += 1
+        done = self.new + self.old + len(self.skipped)
+        if done % BATCH == 0 and not sys.stderr.isatty():  # results come a batch at a time, after its commit
+            click.echo(f"yuanwen：已处理 {done} 个文件，{self.committed()}", err=True)
+
+    def committed(self) -> str:
+        return f"已导入 {self.new + self.old} 篇，已提交"
 
 
 @library_group.command("list")
@@ -90,7 +120,7 @@ def list_texts(library_file: Path | None) -> None:
     """列出资料库中的全部原文：编号、日期、发布者、标题、字数。"""
 
     def run() -> None:
-        with _opened(library_file) as library:
+        with _opened(library_file, read_only=True) as library:
             click.echo(_row(tuple(name for name, _ in _COLUMNS)))
             for entry in library.entries():
                 click.echo(_entry_row(entry))
@@ -105,7 +135,7 @@ def show(library_file: Path | None, text_id: str) -> None:
     """显示一篇原文的信息和全文。"""
 
     def run() -> tuple[Entry, str]:
-        with _opened(library_file) as library:
+        with _opened(library_file, read_only=True) as library:
             return library.entry(text_id), library.text(text_id)
 
     entry, text = guarded(run)
@@ -133,7 +163,7 @@ def search(library_file: Path | None, keyword: str, limit: int) -> None:
     """全文搜索：列出含有关键词的原文（关键词可为任意长度，忽略原文中的换行和空格）。"""
 
     def run() -> None:
-        with _opened(library_file) as library:
+        with _opened(library_file, read_only=True) as library:
             result = library.search(keyword, limit)
         if not result.total:
             click.echo(f"资料库中没有含“{keyword}”的原文。")
@@ -162,11 +192,11 @@ def remove(library_file: Path | None, text_id: str) -> None:
 
 
 @contextmanager
-def _opened(library_file: Path | None, create: bool = False) -> Iterator[Library]:
-    """The library given, or the default one; only add and import create it."""
+def _opened(library_file: Path | None, create: bool = False, read_only: bool = False) -> Iterator[Library]:
+    """The library given, or the default one; only add and import create it, list, show and search only read."""
     from yuanwen.library import Library, library_path
 
-    library = Library(library_path(library_file), create=create)
+    library = Library(library_path(library_file), create=create, read_only=read_only)
     try:
         yield library
     finally:
@@ -187,12 +217,11 @@ def _row(values: tuple[str, ...]) -> str:
 def _fit(value: str, width: int) -> str:
     """The value in exactly `width` display columns: shortened with … when longer, padded when shorter."""
     flat = " ".join(value.split())
-    if _width(flat) > width:
-        while _width(flat) > width - 1:
-            flat = flat[:-1]
-        flat += "…"
-    return flat + " " * (width - _width(flat))
+    ends = list(accumulate(map(_width, flat)))  # the width up to each character: one pass, however long
+    if ends and ends[-1] > width:
+        flat = flat[: bisect_right(ends, width - 1)] + "…"
+    return flat + " " * (width - sum(map(_width, flat)))
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+def _width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1

@@ -11,8 +11,8 @@ from typing import Any
 
 from yuanwen.errors import InputError
 from yuanwen.extract import read_input
-from yuanwen.rules.schema import RuleError, Where, filled, validate
 from yuanwen.model import KINDS, SEVERITIES, Kind, Severity
+from yuanwen.rules.schema import RuleError, Where, filled, validate
 
 CONDITIONS = frozenset(
     {

@@ -95,7 +95,7 @@ def _validate_rule(table: dict[str, Any], at: Callable[..., str]) -> None:
             raise RuleError(f"{at(key)}：{key} 应是字符串的列表")
     for key in ("examples", "counterexamples"):
         if key in table and not _examples(table[key]):
-            raise RuleError(f"{at(key)}：{key} 应是 {{ source = \"…\", reprint = \"…\" }} 的列表")
+            raise RuleError(f'{at(key)}：{key} 应是 {{ source = "…", reprint = "…" }} 的列表')
     if "message" in table:
         check_message(table["message"], at("message"))
 
