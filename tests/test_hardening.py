@@ -243,7 +243,7 @@ def test_7_a_full_disk_is_named_and_what_was_committed_is_said_and_kept(tmp_path
         assert result.returncode == 2 and "Traceback" not in result.stderr
         *progress, line = result.stderr.strip().splitlines()
         assert "磁盘已满" in line or "文件超过" in line
-        assert "已处理 256 个文件，已导入 256 篇，已提交" in progress
+        assert "yuanwen：已处理 256 个文件，已导入 256 篇，已提交" in progress
         committed = int(line.split("已导入 ")[1].split(" 篇，已提交")[0])
         assert 0 < committed < 1200
         disk.grow()
