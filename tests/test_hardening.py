@@ -318,3 +318,14 @@ def test_11_an_unsupported_encoding_is_named(tmp_path: Path, encoding: str, name
     text = tmp_path / "reprint.txt"
     text.write_bytes(REPRINT.read_text(encoding="utf-8").encode(encoding, errors="replace"))
     assert named in one_line(run_yuanwen("check", text, "--source", SOURCE))
+
+
+def test_11_an_import_into_a_damaged_library_is_refused(tmp_path: Path) -> None:
+    library = tmp_path / "lib.sqlite3"
+    assert run_yuanwen("library", "--library", library, "import", CORPUS).returncode == 0
+    pages = library.stat().st_size // 4096
+    with library.open("r+b") as damaged:  # ten pages in the middle overwritten, as a bad disk block would
+        damaged.seek(pages // 3 * 4096)
+        damaged.write(bytes(range(256)) * 16 * 10)
+    line = one_line(run_yuanwen("library", "--library", library, "import", SOURCE))
+    assert "已损坏" in line

@@ -69,6 +69,7 @@ def import_files(library_file: Path | None, paths: tuple[Path, ...]) -> None:
     def run() -> str:
         files = files_in(paths)
         with _opened(library_file, create=True) as library:
+            library.check_integrity()
             try:
                 with click.progressbar(length=len(files), label="导入", file=sys.stderr) as bar:
                     for result in library.import_files(files):
