@@ -64,30 +64,33 @@ def test_1_a_pipe_beyond_the_cap_is_refused_without_being_read_whole(tmp_path: P
 
 
 def _bomb(member: str, megabytes: int, lie: bool = False) -> bytes:
-    """A .docx whose member inflates to `megabytes` of text (declaring 1 KB when `lie`)."""
-    chunk = "指导组督导组".encode() * 10_000
-    payload = b"".join([b"<w:t>", chunk * (megabytes * 1024**2 // len(chunk)), b"</w:t>"])
+    """A .docx whose member inflates to `megabytes` of paragraphs (declaring 1 KB when `lie`)."""
+    paragraph = "<w:p><w:r><w:t>指导组督导组</w:t></w:r></w:p>".encode()
+    payload = paragraph * (megabytes * 1024**2 // len(paragraph))
     parts = {"word/document.xml": paragraphs_xml(["正文"]), "[Content_Types].xml": None}
     parts[member] = payload
     data = bytearray(docx_bytes(parts["word/document.xml"] or b"", parts["[Content_Types].xml"]))
     if lie:
         with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
-            info = archive.getinfo(member)
-        declared = info.file_size.to_bytes(4, "little")
+            declared = archive.getinfo(member).file_size.to_bytes(4, "little")
         data = data.replace(declared, (1024).to_bytes(4, "little"))  # local header and central directory
     return bytes(data)
 
 
 @pytest.mark.parametrize("member", ["word/document.xml", "[Content_Types].xml"])
-@pytest.mark.parametrize("lie", [False, True], ids=["declared", "lying"])
-def test_2_a_docx_bomb_is_refused_in_bounded_memory(tmp_path: Path, member: str, lie: bool) -> None:
+def test_2_a_docx_bomb_is_refused_in_bounded_memory(tmp_path: Path, member: str) -> None:
     bomb = tmp_path / "bomb.docx"
-    bomb.write_bytes(_bomb(member, 300, lie))
+    bomb.write_bytes(_bomb(member, 300))
     assert bomb.stat().st_size < 2 * 1024**2
     started = time.monotonic()
-    line = one_line(run_yuanwen("extract", bomb))
-    assert "压缩炸弹" in line or "已损坏" in line
+    assert "压缩炸弹" in one_line(run_yuanwen("extract", bomb))
     assert time.monotonic() - started < 20
+
+
+def test_2_a_bomb_that_lies_about_its_size_is_read_no_further_than_it_claims(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.docx"
+    bomb.write_bytes(_bomb("word/document.xml", 300, lie=True))
+    assert "已损坏" in one_line(run_yuanwen("extract", bomb))
 
 
 def test_2_markup_that_compresses_little_is_capped_too(tmp_path: Path) -> None:
@@ -317,7 +320,7 @@ def test_11_an_empty_file_is_never_made_a_library(tmp_path: Path) -> None:
 
 def test_11_control_characters_anywhere_in_a_text_are_refused(tmp_path: Path) -> None:
     text = tmp_path / "late.txt"
-    text.write_bytes(SOURCE.read_bytes() * 10 + b"\x1b[2J\x07" + SOURCE.read_bytes())
+    text.write_bytes(SOURCE.read_bytes() * 30 + b"\x1b[2J\x07" + SOURCE.read_bytes())  # past 65,536 characters
     assert "控制字符" in one_line(run_yuanwen("check", text, "--source", SOURCE))
 
 
