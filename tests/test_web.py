@@ -1,4 +1,4 @@
-"""The web page in Debian's Chromium: an editor checks a booklet, moves through the findings, downloads, uses the library."""
+"""The web page in Debian's Chromium: a booklet checked, its findings visited and downloaded; the library."""
 
 from __future__ import annotations
 
@@ -108,7 +108,8 @@ def test_the_library_finds_the_source_and_a_text_is_removed(page: Any, web_serve
 
 def test_a_record_opens_after_a_restart(page: Any, web_server: Any) -> None:
     with web_server.client() as client:
-        files = {"reprint": ("重启前.txt", (EXAMPLES / "reprint.txt").read_bytes()), "source": ("source.txt", SOURCE.read_bytes())}
+        reprint = (EXAMPLES / "reprint.txt").read_bytes()
+        files = {"reprint": ("重启前.txt", reprint), "source": ("source.txt", SOURCE.read_bytes())}
         assert client.post("/api/check", files=files).status_code == 200
     web_server.restart()
     page.goto(f"{web_server.url}/records")

@@ -17,10 +17,12 @@ from pathlib import Path
 
 import anyio.to_thread
 
-from yuanwen.web.worker import Job, Outcome, work
+from yuanwen.web.worker import READY, Job, Outcome, work
 
 # Seconds a worker has to finish its jobs and exit when the server stops.
 _STOP_SECONDS = 5.0
+# Seconds a new worker may take to load the rules and renderers: ~2 s on a busy two-core machine.
+_START_SECONDS = 60.0
 
 
 class _Slot:
@@ -29,6 +31,7 @@ class _Slot:
     def __init__(self, context: SpawnContext, library: Path) -> None:
         self._context, self._library = context, library
         self._process, self._pipe = self._start()
+        self._ready = False
 
     def _start(self) -> tuple[SpawnProcess, Connection]:
         parent, child = self._context.Pipe()
@@ -38,13 +41,19 @@ class _Slot:
         return process, parent
 
     def call(self, job: Job, limit: float) -> Outcome:
-        """Run a job in the worker (in a thread of the server: it blocks until the answer or the limit)."""
+        """Run a job in the worker (in a thread of the server: it blocks until the answer or the limit).
+
+        The limit counts from the job's start: a worker's warm-up (~2 s) is waited for first."""
         try:
-            self._pipe.send(job)
-            if self._pipe.poll(limit):
-                outcome: Outcome = self._pipe.recv()
-                return outcome
-            outcome = Outcome(job.id, error=f"核对超时（超过 {limit:g} 秒），已中止", timed_out=True)
+            self._ready = self._ready or (self._pipe.poll(_START_SECONDS) and self._pipe.recv() == READY)
+            if not self._ready:
+                outcome = Outcome(job.id, error="核对进程未能启动，详情见服务日志")
+            else:
+                self._pipe.send(job)
+                if self._pipe.poll(limit):
+                    answer: Outcome = self._pipe.recv()
+                    return answer
+                outcome = Outcome(job.id, error=f"核对超时（超过 {limit:g} 秒），已中止", timed_out=True)
         except (EOFError, OSError):
             outcome = Outcome(job.id, error="核对进程意外退出（文件过大或已损坏？），已中止")
         self._restart()
@@ -55,6 +64,7 @@ class _Slot:
         self._process.join()
         self._pipe.close()
         self._process, self._pipe = self._start()
+        self._ready = False
 
     def stop(self) -> None:
         with contextlib.suppress(OSError):

@@ -20,6 +20,8 @@ from yuanwen.web.records import Output, Records
 # What `yuanwen fix` restores when no --only is given: the wording and the punctuation.
 FIX_KINDS: frozenset[Kind] = frozenset(("substitution", "punctuation"))
 _WARM_UP = "习近平在中共中央政治局第五次集体学习时强调，加快建设教育强国，为中华民族伟大复兴提供有力支撑。" * 3
+# What a worker says once it has loaded everything, before its first job.
+READY = "ready"
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -53,6 +55,7 @@ class Outcome:
 def work(connection: Connection, library: str) -> None:
     """A worker process's main loop."""
     worker = _Worker(Path(library))
+    connection.send(READY)
     while (job := connection.recv()) is not None:
         connection.send(worker.run(job))
 
