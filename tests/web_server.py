@@ -60,8 +60,8 @@ class Server:
         self.stop()
         self.start()
 
-    def client(self, **options: object) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=60.0, **options)  # type: ignore[arg-type]
+    def client(self, timeout: float = 60.0) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=timeout)
 
 
 @contextmanager
