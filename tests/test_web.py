@@ -64,6 +64,8 @@ def test_a_word_reprint_checked_navigated_and_downloaded(page: Any, web_server: 
             page.keyboard.press(action)
         focused.append(frame.locator("body").get_attribute("data-focused"))
     assert focused == ["0", "1", "2", "1", "0"]
+    frame.locator("ins.f.sev-critical", has_text="督导").click()
+    assert frame.locator("#current").inner_text().startswith("严重·改动")
     _shot(page, "web-report")
 
     with page.expect_download() as report_download:

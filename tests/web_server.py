@@ -56,6 +56,12 @@ class Server:
             self._process.wait()
         self._process = None
 
+    @property
+    def pid(self) -> int:
+        if self._process is None:
+            raise RuntimeError("the server is not running")
+        return self._process.pid
+
     def restart(self) -> None:
         self.stop()
         self.start()
