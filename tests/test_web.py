@@ -119,6 +119,11 @@ def test_a_record_opens_after_a_restart(page: Any, web_server: Any) -> None:
     page.click("#records a:has-text('重启前.txt')")
     frame = page.frame_locator("#report-frame")
     assert frame.locator("ins.f.sev-critical", has_text="督导").is_visible()
+    page.goto(f"{web_server.url}/records")
+    rows = page.locator("#records tbody tr").count()
+    page.locator("#records tr", has_text="重启前.txt").locator("button").click()
+    assert page.locator("#records tbody tr").count() == rows - 1
+    assert page.locator("#records", has_text="重启前.txt").count() == 0
     assert page.problems == []
 
 
@@ -142,6 +147,7 @@ def test_an_oversized_upload_gets_the_413_page(page: Any, web_server: Any) -> No
     page.goto(web_server.url)
     page.set_input_files("#reprint", big)
     page.set_input_files("#source", SOURCE)
+    _shot(page, "web-form")
     with page.expect_response(lambda r: r.request.method == "POST") as answer:
         page.click("#submit")
     assert answer.value.status == 413

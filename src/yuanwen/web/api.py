@@ -70,12 +70,15 @@ _LIBRARY_BODY: dict[str, Any] = {
 }
 
 
-@router.post("/check", summary="核对并等待结果", openapi_extra=_CHECK_BODY)
+@router.post(
+    "/check",
+    summary="核对并等待结果",
+    description="回答 JSON 报告（yuanwen.report/1），与 `yuanwen check --format json` 逐字节相同；"
+    "报告中没有原文即文献库中找不到。文件无法读取或核对：422；超时：503。",
+    openapi_extra=_CHECK_BODY,
+)
 async def check_now(request: Request) -> Response:
-    """The report as JSON (schema yuanwen.report/1), byte for byte what `yuanwen check --format json` prints.
-
-    A report with no sources: the library holds none of the reprint's sources. 422: the file could not
-    be read or checked; 503: the check overran the time limit."""
+    """The report's JSON, byte for byte what `yuanwen check --format json` prints."""
     reprint, source = await check_uploads(request, checks_of(request).folder, settings_of(request).max_upload)
     _, outcome = await checks_of(request).run(reprint, source)
     if outcome.json is None:
@@ -83,17 +86,28 @@ async def check_now(request: Request) -> Response:
     return Response(outcome.json, media_type="application/json")
 
 
-@router.post("/checks", summary="提交核对，稍后查询", status_code=202, openapi_extra=_CHECK_BODY)
+@router.post(
+    "/checks",
+    summary="提交核对，稍后查询",
+    description="立即回答 202 和核对编号；核对在队列中等待空闲的核对进程，用 GET /api/checks/{id} 查询。",
+    status_code=202,
+    openapi_extra=_CHECK_BODY,
+)
 async def check_later(request: Request) -> Response:
-    """The new check's id and where to ask for it; the check waits in the queue for a free worker."""
+    """The new check's id at once; it waits in the queue for a free worker."""
     reprint, source = await check_uploads(request, checks_of(request).folder, settings_of(request).max_upload)
     check_id = await checks_of(request).submit(reprint, source)
     return JSONResponse({"id": check_id, "status": "queued", "url": f"/api/checks/{check_id}"}, status_code=202)
 
 
-@router.get("/checks/{check_id}", summary="查询核对")
+@router.get(
+    "/checks/{check_id}",
+    summary="查询核对",
+    description="status：queued（position 为排队位次，0 表示正在核对）、"
+    "done（report 为 JSON 报告，downloads 为下载地址）或 failed（error 为原因）。",
+)
 async def check_state(request: Request, check_id: str) -> dict[str, Any]:
-    """status: queued (position: place in the queue, 0 while it runs), done (report, downloads) or failed (error)."""
+    """A check's state, with its place in the queue or its report."""
     record = await anyio.to_thread.run_sync(checks_of(request).records.get, check_id)
     if record is None:
         raise HTTPException(404)
@@ -106,7 +120,11 @@ async def check_state(request: Request, check_id: str) -> dict[str, Any]:
     return state
 
 
-@router.get("/library", summary="列出或搜索文献库")
+@router.get(
+    "/library",
+    summary="列出或搜索文献库",
+    description="从 offset 起列出原文；给出 q 时列出含有该词的原文；total 为总数。",
+)
 async def library(request: Request, q: str = "", offset: int = 0, limit: int = texts.PAGE_SIZE) -> dict[str, Any]:
     """The texts from `offset` on, or with `q` those holding the keyword; `total` counts them all."""
     path = settings_of(request).library
@@ -114,14 +132,20 @@ async def library(request: Request, q: str = "", offset: int = 0, limit: int = t
     return {"total": found.total, "texts": [_entry(e) for e in found.entries]}
 
 
-@router.post("/library", summary="加入文献库", status_code=201, openapi_extra=_LIBRARY_BODY)
+@router.post(
+    "/library",
+    summary="加入文献库",
+    description="回答原文编号 id 和 new（false：库中已有同一原文，回答 200）。",
+    status_code=201,
+    openapi_extra=_LIBRARY_BODY,
+)
 async def add_text(request: Request) -> JSONResponse:
     """The text's id, and whether it is new (false: the same text was in the library already)."""
     added = await add_from_form(request)
     return JSONResponse({"id": added.id, "new": added.new}, status_code=201 if added.new else 200)
 
 
-@router.delete("/library/{text_id}", summary="从文献库删除")
+@router.delete("/library/{text_id}", summary="从文献库删除", description="回答被删除原文的信息。")
 async def remove_text(request: Request, text_id: str) -> dict[str, Any]:
     entry = await anyio.to_thread.run_sync(texts.remove, settings_of(request).library, text_id)
     return _entry(entry)
