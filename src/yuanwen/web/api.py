@@ -13,9 +13,8 @@ from starlette.responses import JSONResponse, Response
 from yuanwen.library import Entry
 from yuanwen.web import texts
 from yuanwen.web.app import error_page
-from yuanwen.web.pages import DOWNLOADS, add_from_form, checks_of, settings_of
+from yuanwen.web.pages import DOWNLOADS, add_from_form, checks_of, settings_of, uploads_of
 from yuanwen.web.records import Record
-from yuanwen.web.uploads import check_uploads
 
 router = APIRouter(prefix="/api")
 
@@ -79,8 +78,7 @@ _LIBRARY_BODY: dict[str, Any] = {
 )
 async def check_now(request: Request) -> Response:
     """The report's JSON, byte for byte what `yuanwen check --format json` prints."""
-    reprint, source = await check_uploads(request, checks_of(request).folder, settings_of(request).max_upload)
-    _, outcome = await checks_of(request).run(reprint, source)
+    outcome = await checks_of(request).run(*await uploads_of(request))
     if outcome.json is None:
         return error_page(request, 503 if outcome.timed_out else 422, outcome.error or "")
     return Response(outcome.json, media_type="application/json")
@@ -95,8 +93,7 @@ async def check_now(request: Request) -> Response:
 )
 async def check_later(request: Request) -> Response:
     """The new check's id at once; it waits in the queue for a free worker."""
-    reprint, source = await check_uploads(request, checks_of(request).folder, settings_of(request).max_upload)
-    check_id = await checks_of(request).submit(reprint, source)
+    check_id = await checks_of(request).submit(*await uploads_of(request))
     return JSONResponse({"id": check_id, "status": "queued", "url": f"/api/checks/{check_id}"}, status_code=202)
 
 

@@ -22,10 +22,9 @@ class Checks:
         self.records, self.pool, self.folder = records, pool, folder
         self._background: set[asyncio.Task[Outcome]] = set()
 
-    async def run(self, reprint: Upload, source: Upload | None) -> tuple[str, Outcome]:
-        """A check's id and outcome, once done."""
-        job = await self._recorded(reprint, source)
-        return job.id, await self._done(job)
+    async def run(self, reprint: Upload, source: Upload | None) -> Outcome:
+        """A check's outcome, once done (it is recorded too)."""
+        return await self._done(await self._recorded(reprint, source))
 
     async def submit(self, reprint: Upload, source: Upload | None) -> str:
         """A check's id at once; it runs in the background."""

@@ -23,6 +23,7 @@ from yuanwen.web.checks import Checks
 from yuanwen.web.guard import TOKEN_COOKIE
 from yuanwen.web.records import Output, Record
 from yuanwen.web.uploads import PASTED_SOURCE, UploadError, check_uploads, form_upload
+from yuanwen.web.worker import Upload
 
 router = APIRouter(include_in_schema=False)
 _INLINE = re.compile(r"<(style|script)>(.*?)</\1>", re.DOTALL)
@@ -39,6 +40,11 @@ def settings_of(request: Request) -> Settings:
 def checks_of(request: Request) -> Checks:
     checks: Checks = request.app.state.checks
     return checks
+
+
+async def uploads_of(request: Request) -> tuple[Upload, Upload | None]:
+    """The reprint and source a check request brings, saved in the server's private folder."""
+    return await check_uploads(request, checks_of(request).folder, settings_of(request).max_upload)
 
 
 async def add_from_form(request: Request) -> Added:
@@ -67,9 +73,7 @@ async def form(request: Request) -> Response:
 
 @router.post("/checks")
 async def submit(request: Request) -> Response:
-    settings = settings_of(request)
-    reprint, source = await check_uploads(request, checks_of(request).folder, settings.max_upload)
-    check_id = await checks_of(request).submit(reprint, source)
+    check_id = await checks_of(request).submit(*await uploads_of(request))
     return RedirectResponse(f"/checks/{check_id}", status_code=303)
 
 
