@@ -1,7 +1,8 @@
 """Two TextMaps → Alignment of their content, character by character; deterministic.
 
-1. Anchors: K-character strings that occur exactly once in each text, taken every K characters
-   of the source, and whole paragraphs that occur once in each. An excerpt or an inserted header
+1. Anchors: GRAM-character strings (yuanwen.fingerprint: 12) that occur exactly once in each
+   text, taken every GRAM characters of the source, and whole paragraphs that occur once in each.
+   An excerpt or an inserted header
    is one huge edit, which makes plain diffs quadratic; unique anchors find the shared body in
    linear time whatever was cut, and paragraph anchors keep a short heading the excerpt kept
    (四, 各位代表：) from being swallowed by the cuts around it.
@@ -23,19 +24,17 @@ from typing import TYPE_CHECKING
 
 import fast_diff_match_patch as dmp
 
+from yuanwen.fingerprint import GRAM, gram_hashes, text_codes
 from yuanwen.model import Alignment, Edit, Op, Span, TextMap
 from yuanwen.normalize import is_boundary
 
 if TYPE_CHECKING:
     import numpy as np
 
-# 12 characters: long enough that a Chinese string of that length almost never recurs by chance
-# in a document, short enough that several fit between the edits of a carelessly retyped text.
-K = 12
 # A gap that diff-match-patch cannot finish in this time is two unrelated passages; its coarse
 # answer (all deleted, all inserted) is then the right one.
 GAP_SECONDS = 2.0
-# Below this many characters in all, dictionaries of K-grams find anchors sooner than importing
+# Below this many characters in all, dictionaries of GRAM-grams find anchors sooner than importing
 # NumPy takes (0.15 s); above it, NumPy's sorted hashes are several times faster.
 _NUMPY_FROM = 60_000
 # A reprint fragment this short facing a cut this many times longer is looked for whole in the
@@ -132,10 +131,10 @@ def _occurrences(text: str, piece: str) -> list[int]:
 
 
 def _anchors(source: TextMap, reprint: TextMap, a0: int, a1: int, b0: int, b1: int) -> list[_Block]:
-    """Unique K-grams and unique whole paragraphs of the two ranges, by position in the source."""
+    """Unique GRAM-grams and unique whole paragraphs of the two ranges, by position in the source."""
     a, b = source.content[a0:a1], reprint.content[b0:b1]
     pairs = _anchors_small(a, b) if len(a) + len(b) < _NUMPY_FROM else _anchors_large(a, b)
-    grams = [_Block(a0 + x, b0 + y, K) for x, y in pairs]
+    grams = [_Block(a0 + x, b0 + y, GRAM) for x, y in pairs]
     in_reprint = _unique_paragraphs(reprint, b0, b1)
     paragraphs = [
         _Block(start, in_reprint[text], len(text))
@@ -171,14 +170,14 @@ def _unique_paragraphs(text: TextMap, start: int, end: int) -> dict[str, int]:
 
 
 def _anchors_small(a: str, b: str) -> list[tuple[int, int]]:
-    """The anchors of short texts, from dictionaries of their K-grams."""
+    """The anchors of short texts, from dictionaries of their GRAM-grams."""
     unique_b = _unique_kgrams(b)
-    return [(x, unique_b[gram]) for gram, x in _unique_kgrams(a).items() if x % K == 0 and gram in unique_b]
+    return [(x, unique_b[gram]) for gram, x in _unique_kgrams(a).items() if x % GRAM == 0 and gram in unique_b]
 
 
 def _unique_kgrams(text: str) -> dict[str, int]:
-    """Each K-gram that occurs once in the text, with its position, in text order."""
-    return _once((text[i : i + K], i) for i in range(len(text) - K + 1))
+    """Each GRAM-gram that occurs once in the text, with its position, in text order."""
+    return _once((text[i : i + GRAM], i) for i in range(len(text) - GRAM + 1))
 
 
 def _once(pieces: Iterable[tuple[str, int]]) -> dict[str, int]:
@@ -194,34 +193,19 @@ def _once(pieces: Iterable[tuple[str, int]]) -> dict[str, int]:
 
 
 def _anchors_large(a: str, b: str) -> list[tuple[int, int]]:
-    """The anchors of long texts, from sorted 64-bit hashes of their K-grams (same result)."""
+    """The anchors of long texts, from sorted 64-bit hashes of their GRAM-grams (same result)."""
     import numpy as np
 
-    values_a, pos_a = _unique(_kgram_hashes(a))
-    values_b, pos_b = _unique(_kgram_hashes(b))
+    values_a, pos_a = _unique(gram_hashes(text_codes(a)))
+    values_b, pos_b = _unique(gram_hashes(text_codes(b)))
     _, ia, ib = np.intersect1d(values_a, values_b, assume_unique=True, return_indices=True)
     xs, ys = pos_a[ia], pos_b[ib]
-    sampled = xs % K == 0
+    sampled = xs % GRAM == 0
     xs, ys = xs[sampled], ys[sampled]
     order = np.argsort(xs, kind="stable")
     pairs = zip(xs[order].tolist(), ys[order].tolist(), strict=True)
     # A hash collision is as good as impossible at 64 bits, and checking costs little.
-    return [(x, y) for x, y in pairs if a[x : x + K] == b[y : y + K]]
-
-
-def _kgram_hashes(text: str) -> np.ndarray:
-    """A 64-bit polynomial hash of every K-gram of the text (wrapping arithmetic)."""
-    import numpy as np
-
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    count = len(codes) - K + 1
-    hashes = np.zeros(max(count, 0), dtype=np.uint64)
-    if count <= 0:
-        return hashes
-    prime = np.uint64(1_000_003)
-    for j in range(K):
-        hashes = hashes * prime + codes[j : j + count]
-    return hashes
+    return [(x, y) for x, y in pairs if a[x : x + GRAM] == b[y : y + GRAM]]
 
 
 def _unique(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -109,8 +109,8 @@ class Context:
         return self._speech.search(self._source.content, since, position) is not None
 
     def unmatched(self, diff: Difference) -> bool:
-        # Only the search of the library finds parts with no source; an alignment has a source.
-        return False
+        # Only a stretch of the reprint found in no source is aligned to an empty text.
+        return not self._source.content
 
     def _is_person(self, word: Token) -> bool:
         return word.tag in _PERSON_TAGS and 2 <= len(word.text) <= 4 and word.text.startswith(self._surnames)
