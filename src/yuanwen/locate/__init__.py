@@ -11,13 +11,14 @@ so yuanwen.check aligns nothing again.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from yuanwen.align import align
-from yuanwen.fingerprint import key_of
-from yuanwen.library import Library
-from yuanwen.locate.claims import claims
-from yuanwen.locate.parts import Claimed, parts
 from yuanwen.model import Pairing, SourceText, Span, TextMap
 from yuanwen.normalize import normalize
+
+if TYPE_CHECKING:
+    from yuanwen.library import Library
 
 
 def locate(reprint: TextMap, sources: SourceText | Library) -> tuple[Pairing, ...]:
@@ -29,6 +30,11 @@ def locate(reprint: TextMap, sources: SourceText | Library) -> tuple[Pairing, ..
 
 def _in_library(reprint: TextMap, library: Library) -> tuple[Pairing, ...]:
     """The reprint cut into parts, each paired with its source in the library or with none."""
+    # Imported here: a check against a given source never loads the search (SQLite, NumPy).
+    from yuanwen.fingerprint import key_of
+    from yuanwen.locate.claims import claims
+    from yuanwen.locate.parts import Claimed, parts
+
     key = key_of(reprint.content)
     found = claims(key.codes, library)
     sources = {text_id: _stored(text_id, library) for text_id in dict.fromkeys(c.source for c in found)}
