@@ -62,7 +62,8 @@ def add(library_file: Path | None, file: Path, title: str | None, day: str | Non
 def import_files(library_file: Path | None, paths: tuple[Path, ...]) -> None:
     """导入文件或文件夹中的全部文件；无法读取的文件逐个报告并跳过。"""
     from yuanwen.errors import YuanwenError
-    from yuanwen.library import LibraryError, files_in
+    from yuanwen.extract import files_in, read_each
+    from yuanwen.library import LibraryError
 
     tally = _Tally()
 
@@ -72,7 +73,7 @@ def import_files(library_file: Path | None, paths: tuple[Path, ...]) -> None:
             library.check_integrity()
             try:
                 with click.progressbar(length=len(files), label="导入", file=sys.stderr) as bar:
-                    for result in library.import_files(files):
+                    for result in library.import_documents(read_each(files)):
                         bar.update(1)
                         tally.count(result)
                 total = library.count()
