@@ -38,6 +38,7 @@ bench: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python benchmarks/bench_check.py
 	$(BIN)/python benchmarks/bench_extract.py
 	$(BIN)/python benchmarks/bench_render.py
+	$(BIN)/python benchmarks/bench_hostile.py
 	$(BIN)/python benchmarks/bench_library.py --texts 10000
 	$(BIN)/python benchmarks/bench_web_report.py
 	$(BIN)/python benchmarks/bench_web_load.py
