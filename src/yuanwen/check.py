@@ -49,9 +49,9 @@ def check(
         path=source.path,
         chars=len(source.text),
         matched_chars=alignment.matched_chars,
-        text=source.text,
+        map=alignment.source,
     )
-    return Report(reprint=reprint, sources=(info,), findings=tuple(findings))
+    return Report(reprint=reprint, sources=(info,), findings=tuple(findings), reprint_map=alignment.reprint)
 
 
 def rules_segmenter(rules: RuleSet) -> Segmenter:

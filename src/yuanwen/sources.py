@@ -130,7 +130,8 @@ def check_library(reprint: Document, library: Library, options: CheckOptions | N
         else:
             found = graded(part.alignment, reprint, rules, part.source.entry.id)
             findings.extend(_placed(f, part.span, reprint_map, locator) for f in found)
-    return Report(reprint=reprint, sources=_source_infos(parts, reprint_map), findings=tuple(findings))
+    sources = _source_infos(parts, reprint_map)
+    return Report(reprint=reprint, sources=sources, findings=tuple(findings), reprint_map=reprint_map)
 
 
 def find_parts(reprint: TextMap, library: Library) -> tuple[Part, ...]:
@@ -587,7 +588,7 @@ def _source_infos(parts: tuple[Part, ...], reprint: TextMap) -> tuple[SourceInfo
             path=source.entry.metadata.origin,
             chars=len(source.text.text),
             matched_chars=matched[num],
-            text=source.text.text,
+            map=source.text,
             parts=_joined_spans(spans[num], reprint.text),
         )
         for num, source in sources.items()
