@@ -22,6 +22,7 @@ _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 # properties (w:tabs there are tab stops, not tabs), the fallback copy of a drawing.
 _SKIP = frozenset({W + "del", W + "moveFrom", W + "pPr", W + "rPr", W + "sectPr", _MC + "Fallback"})
 _CONTAINERS = frozenset({W + "tbl", W + "sdt", W + "sdtContent", W + "customXml", W + "tr", W + "tc"})
+_P, _R, _T, _BOX = W + "p", W + "r", W + "t", W + "txbxContent"
 # Run children that are one character of text each.
 ONE_CHAR = {W + "tab": "\t", W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "-"}
 
@@ -60,7 +61,7 @@ def read_body(body: Element) -> Body:
     pieces: list[Piece] = []
     length = 0
     for runs in _paragraphs(body):
-        text = "".join(text for _, text in runs)
+        text = "".join([text for _, text in runs])
         if not text.strip():
             continue
         starts.append(length)
@@ -75,7 +76,7 @@ def read_body(body: Element) -> Body:
 def _paragraphs(container: Iterable[Element]) -> Iterator[list[tuple[Element, str]]]:
     """The runs of each paragraph under a container with their text; text boxes after their anchor."""
     for child in container:
-        if child.tag == W + "p":
+        if child.tag == _P:
             runs: list[tuple[Element, str]] = []
             boxes: list[Element] = []
             _inline(child, runs, boxes)
@@ -92,9 +93,9 @@ def _inline(element: Element, runs: list[tuple[Element, str]], boxes: list[Eleme
         tag = child.tag
         if tag in _SKIP:
             continue
-        if tag == W + "r":
+        if tag == _R:
             _run(child, runs, boxes)
-        elif tag == W + "txbxContent":
+        elif tag == _BOX:
             boxes.append(child)
         else:
             _inline(child, runs, boxes)
@@ -107,7 +108,7 @@ def _run(run: Element, runs: list[tuple[Element, str]], boxes: list[Element]) ->
     texts: list[str] = []
     for child in run:
         tag = child.tag
-        if tag == W + "t":
+        if tag == _T:
             texts.append(child.text or "")
         elif tag in ONE_CHAR:
             texts.append(ONE_CHAR[str(tag)])
