@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from yuanwen.model import Finding, Kind, Report, TextEdit
+from yuanwen.render.docx import edited_docx
 from yuanwen.render.text import KIND_NAMES, SEVERITY_NAMES
 from yuanwen.texts import flat, shorten, unwrapped
 
@@ -25,8 +26,6 @@ def corrected(report: Report, kinds: frozenset[Kind]) -> str | bytes:
     """The reprint with the findings of the given kinds undone: text for text, .docx bytes for a .docx."""
     chosen = edits(report, kinds)
     if report.reprint.data is not None:
-        from yuanwen.render.docx import edited_docx
-
         return edited_docx(report.reprint, chosen)
     return corrected_text(report.reprint.text, chosen)
 
