@@ -15,6 +15,7 @@ from yuanwen.context import Context
 from yuanwen.diff import differences
 from yuanwen.errors import NoCommonText
 from yuanwen.grade import Locator, grade
+from yuanwen.lint import linted
 from yuanwen.model import Alignment, CheckOptions, Document, Finding, Report, SourceInfo
 from yuanwen.normalize import normalize
 from yuanwen.rules import RuleSet, load_rules
@@ -35,11 +36,12 @@ def check(
 
     The one entry point of every face (CLI, web, audit): a Report with no sources means the library
     holds none of the reprint's sources."""
+    options = options or CheckOptions()
     if not isinstance(source, Document):
         from yuanwen.sources import check_library
 
-        return check_library(reprint, source, options)
-    rules = load_rules((options or CheckOptions()).rule_files)
+        return linted(check_library(reprint, source, options), load_rules(options.rule_files), options.day)
+    rules = load_rules(options.rule_files)
     alignment = align(normalize(source.text), normalize(reprint.text))
     _require_common_text(alignment, source, reprint)
     findings = graded(alignment, reprint, rules, source_id)
@@ -51,7 +53,7 @@ def check(
         matched_chars=alignment.matched_chars,
         text=source.text,
     )
-    return Report(reprint=reprint, sources=(info,), findings=tuple(findings))
+    return linted(Report(reprint=reprint, sources=(info,), findings=tuple(findings)), rules, options.day)
 
 
 def rules_segmenter(rules: RuleSet) -> Segmenter:

@@ -39,6 +39,9 @@ def restorable(finding: Finding, kinds: frozenset[Kind]) -> bool:
     """True when a finding is of a chosen kind and undoing it keeps the reprint's header and excerpting."""
     if finding.kind not in kinds or finding.rule.startswith(_KEPT_RULES):
         return False
+    # A source-free finding (yuanwen.lint) with no single suggested wording has nothing to restore.
+    if finding.source_id is None and finding.kind == "substitution" and not finding.source_text:
+        return False
     return not (finding.severity == "info" and finding.kind in ("omission", "insertion"))
 
 
