@@ -102,7 +102,7 @@ class _Hits:
         """Titles and former titles come from one pass over the names."""
         if self._titles is None:
             assert self._span is not None
-            self._titles = list(title_hits(self._text, self._roster, self._span, self._lists))
+            self._titles = list(title_hits(self._text, self._roster, self._span, self._lists, self._paragraphs))
         return self._titles
 
 

@@ -12,9 +12,9 @@ from datetime import date, timedelta
 
 from yuanwen.model import TextDate
 
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "О": 0}
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
 _NUM = "[0-9〇一二三四五六七八九十零○]"
-_YEAR = f"((?:19|20)[0-9]{{2}}|[一二][〇一二三四五六七八九零○]{{3}})"
+_YEAR = "((?:19|20)[0-9]{2}|[一二][〇一二三四五六七八九零○]{3})"
 _FULL_DATE = re.compile(
     f"{_YEAR}年({_NUM}{{1,3}})月({_NUM}{{1,3}})日|((?:19|20)[0-9]{{2}})-([0-9]{{1,2}})-([0-9]{{1,2}})"
 )

@@ -6,11 +6,12 @@ Each function reads the content of a text (whitespace dropped) and yields Hits i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from itertools import pairwise
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from itertools import pairwise
 
 from yuanwen.lint.hits import Hit
 from yuanwen.model import Span
@@ -50,11 +51,14 @@ class Lists:
     cues: tuple[str, ...]
 
 
-def title_hits(content: str, roster: RosterIndex, span: DaySpan, lists: Lists) -> Iterator[tuple[str, Hit]]:
+def title_hits(
+    content: str, roster: RosterIndex, span: DaySpan, lists: Lists, paragraphs: Sequence[int]
+) -> Iterator[tuple[str, Hit]]:
     """("title" or "former", hit) for each title written with a name that the name did not hold on the day."""
     for match in _names(roster).finditer(content):
         name = match.group()
-        day, past = _sentence_span(content, match.start(), span)
+        paragraph = paragraphs[bisect_right(paragraphs, match.start()) - 1]
+        day, past = _sentence_span(content, paragraph, match.start(), span)
         claims = [*_before(content, match.start(), roster, lists), *_after(content, match.end(), roster)]
         for claim in claims:
             status = roster.status(name, claim.titles, day)
@@ -160,9 +164,9 @@ def _ever(roster: RosterIndex, name: str, titles: frozenset[str]) -> bool:
     return any((name, title) in roster.periods for title in titles)
 
 
-def _sentence_span(content: str, at: int, span: DaySpan) -> tuple[DaySpan, bool]:
+def _sentence_span(content: str, paragraph: int, at: int, span: DaySpan) -> tuple[DaySpan, bool]:
     """The days a name's sentence speaks of: a past year it names, else the text's date; and whether past."""
-    start = max(0, at - _SENTENCE_LOOKBACK)
+    start = max(paragraph, at - _SENTENCE_LOOKBACK)
     ends = [content.rfind(end, start, at) for end in _SENTENCE_END]
     sentence = content[max([start - 1, *ends]) + 1 : at]
     match = _SENTENCE_YEAR.search(sentence)

@@ -205,21 +205,14 @@ def _extend_roster(roster: Roster, data: dict[str, Any], origin: str) -> Roster:
     """The roster with a file's offices (a holder's periods replace that name's in that office) and terms."""
     offices = {office.title: office for office in roster.offices}
     for index, table in enumerate(cast(list[dict[str, Any]], data.get("offices", []))):
-        place = f"{origin}：第 {index + 1} 个职务（{table.get('title', '无 title')}）"
-        try:
-            title = str(table["title"])
-            periods = tuple(
-                Period(str(h["name"]), _day(h["from"]), _day(h.get("to"))) for h in table.get("holders", [])
-            )
-        except (KeyError, TypeError, ValueError) as error:
-            raise RuleError(f"{place}：任职记录应有 name、from（日期）和可选的 to：{error}") from error
-        old = offices.get(title, Office(title, (), (), ()))
-        names = {p.name for p in periods}
-        offices[title] = Office(
-            title,
+        office = _office(table, f"{origin}：第 {index + 1} 个职务（{table.get('title', '无 title')}）")
+        old = offices.get(office.title, Office(office.title, (), (), ()))
+        names = {p.name for p in office.holders}
+        offices[office.title] = Office(
+            office.title,
             tuple(table.get("before", old.before)),
             tuple(table.get("after", old.after)),
-            (*(p for p in old.holders if p.name not in names), *periods),
+            (*(p for p in old.holders if p.name not in names), *office.holders),
         )
     terms = {term.start: term for term in roster.terms}
     for index, table in enumerate(cast(list[dict[str, Any]], data.get("standing", []))):
@@ -229,6 +222,17 @@ def _extend_roster(roster: Roster, data: dict[str, Any], origin: str) -> Roster:
         except (KeyError, TypeError, ValueError) as error:
             raise RuleError(f"{origin}：第 {index + 1} 届常委应有 from（日期）和 members：{error}") from error
     return Roster(tuple(offices.values()), tuple(sorted(terms.values(), key=lambda t: t.start)))
+
+
+def _office(table: dict[str, Any], place: str) -> Office:
+    """An [[offices]] table's title and holders, each period checked."""
+    try:
+        holders = tuple(
+            Period(str(h["name"]), _day(h["from"]), _day_or_none(h.get("to"))) for h in table.get("holders", [])
+        )
+        return Office(str(table["title"]), (), (), holders)
+    except (KeyError, TypeError, ValueError) as error:
+        raise RuleError(f"{place}：任职记录应有 name、from（日期）和可选的 to：{error}") from error
 
 
 def _day(value: Any) -> date:
