@@ -105,6 +105,7 @@ def _note(finding: Finding) -> str:
     elif not now:
         action = f"已按原文删去增添的文字：“{was}”"
     else:
-        action = f"已按原文改正：“{was}”改为“{now}”"
+        basis = "按原文" if finding.source_id is not None else "按规范写法"
+        action = f"已{basis}改正：“{was}”改为“{now}”"
     kind = f"{SEVERITY_NAMES[finding.severity]}·{KIND_NAMES[finding.kind]}"
     return f"{action}\n【{kind}】{finding.message}\n规则：{finding.rule}"

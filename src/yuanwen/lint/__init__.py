@@ -28,6 +28,9 @@ from yuanwen.rules import LintRule, RuleSet
 
 # Checks that read the roster against the text's date; without a date they do not run.
 _DATED = frozenset({"title", "former", "order"})
+# Checks of the whole text's structure (paired marks, heading numbers): with a source, part of the
+# text is the source's, so they are left to the comparison.
+_STRUCTURE = frozenset({"pairs", "headings"})
 
 
 @dataclass(frozen=True)
@@ -58,10 +61,15 @@ def lint(reprint: Document, rules: RuleSet, day: date | None = None) -> LintResu
 
 def linted(report: Report, rules: RuleSet, day: date | None = None) -> Report:
     """A check's report with the source-free findings added: all of them when no source was found,
-    else those inside the reprint's own text (its header, parts found in no source)."""
+    else those inside the reprint's own text (its header, parts found in no source) and not about
+    the whole text's structure, whose marks and numbers the source's own may pair with."""
     result = lint(report.reprint, rules, day)
-    own = [f.reprint_span for f in report.findings if f.kind == "insertion" and f.severity == "info"]
-    added = [f for f in result.findings if not report.sources or any(_within(f.reprint_span, s) for s in own)]
+    if report.sources:
+        own = [f.reprint_span for f in report.findings if f.kind == "insertion" and f.severity == "info"]
+        structure = {rule.id for rule in rules.lint if rule.check in _STRUCTURE}
+        added = [f for f in result.findings if f.rule not in structure and any(_within(f.reprint_span, s) for s in own)]
+    else:
+        added = list(result.findings)
     findings = sorted((*report.findings, *added), key=lambda f: (f.reprint_span.start, f.reprint_span.end))
     return replace(report, findings=tuple(findings), text_date=result.date)
 

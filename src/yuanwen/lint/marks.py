@@ -43,7 +43,7 @@ def pair_hits(content: str, paragraphs: Sequence[int]) -> Iterator[Hit]:
 
 
 def heading_hits(content: str, paragraphs: Sequence[int]) -> Iterator[Hit]:
-    """A heading whose number does not follow the last one of its level under the same parent."""
+    """A heading whose number does not follow the one before it of its level under the same parent."""
     last: list[int] = [0] * len(_LEVELS)
     for start in paragraphs:
         for level, pattern in enumerate(_LEVELS):
@@ -51,7 +51,8 @@ def heading_hits(content: str, paragraphs: Sequence[int]) -> Iterator[Hit]:
             if match is None:
                 continue
             number = _number(match.group(1))
-            if number != last[level] + 1:
+            # The first heading of a level may be any number: an excerpt often starts at 二、.
+            if last[level] and number != last[level] + 1:
                 expected = match.group().replace(match.group(1), _written(last[level] + 1, match.group(1)), 1)
                 yield Hit(Span(start, match.end()), None, {"expected": expected})
             last[level] = number

@@ -94,7 +94,7 @@ def _pairs(report: Report) -> list[_Pair]:
     reprint = _Text(report.reprint.text)
     whole = Span(0, len(reprint.text))
     if len(report.sources) <= 1:
-        info = report.sources[0] if report.sources else SourceInfo("source", None, None, 0, 0)
+        info = report.sources[0] if report.sources else SourceInfo("source", "无（不对照原文检查）", None, 0, 0)
         return [_pair(reprint, info, report.findings, whole)]
     pairs = [
         _pair(reprint, info, [f for f in report.findings if f.source_id == info.id and _within(f, part)], part)
