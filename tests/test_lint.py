@@ -15,7 +15,7 @@ from yuanwen.library import FILE_NAME, Library
 from yuanwen.lint import lint
 from yuanwen.model import Document, Finding
 from yuanwen.render import renderer
-from yuanwen.rules import LintRule, RuleError, load_rules
+from yuanwen.rules import LintExample, LintRule, RuleError, load_rules
 
 RULES = load_rules()
 REPRINT = (EXAMPLES / "reprint.txt").read_text(encoding="utf-8")
@@ -45,6 +45,27 @@ def test_lint_rule_examples(rule: LintRule) -> None:
         assert rule.id in [f.rule for f in _lint(example.text, example.date)], example
     for example in rule.counterexamples:
         assert rule.id not in [f.rule for f in _lint(example.text, example.date)], example
+
+
+DATED = [
+    (rule, e, fires)
+    for rule in RULES.lint
+    for es, fires in ((rule.examples, True), (rule.counterexamples, False))
+    for e in es
+    if e.date
+]
+
+
+@pytest.mark.parametrize(("rule", "example", "fires"), DATED, ids=lambda x: getattr(x, "id", None))
+def test_dated_examples_hold_with_the_date_found_in_a_dateline(
+    rule: LintRule, example: LintExample, fires: bool
+) -> None:
+    day = example.date
+    assert day is not None
+    release = f"{day.year}年{day.month}月{day.day}日\n新华社北京{day.month}月{day.day}日电 {example.text}"
+    result = lint(Document("t", "txt", release), RULES)
+    assert (result.date.first, result.date.last) == (day, day)
+    assert (rule.id in [f.rule for f in result.findings]) == fires, example
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ import calendar
 import re
 import unicodedata
 from datetime import date, timedelta
+from itertools import islice
 
 from yuanwen.model import TextDate
 
@@ -30,14 +31,18 @@ _SHORT_LINE = 16
 _SPEECH_TO_RELEASE = timedelta(days=60)
 # The dateline is near the start: after a booklet's header, the title and subtitles.
 _DATELINE_WINDOW = 1500
+# The year of a dateline is written with its month near the start of the text, if anywhere.
+_YEAR_WINDOW = 6000
 
 
 def text_date(text: str, agencies: tuple[str, ...], given: date | None = None) -> TextDate:
     """The days a text speaks of, and how they were found (or that none was)."""
     if given is not None:
         return TextDate(given, given, f"使用给定的日期 {given.isoformat()}")
-    flat = _flat(text)
-    lines = [line for line in (_flat(raw) for raw in text.split("\n")) if line][:_HEAD_LINES]
+    # A year is looked for with the dateline's month this far in; the raw text may be half layout.
+    head = text[: _YEAR_WINDOW * 2]
+    flat = _flat(head)
+    lines = list(islice((line for line in (_flat(raw) for raw in head.split("\n")) if line), _HEAD_LINES))
     dateline, date_line = _from_dateline(flat, lines, agencies), _from_date_line(lines)
     if dateline and date_line:
         return _both(dateline, date_line)
@@ -80,7 +85,7 @@ def _from_dateline(flat: str, lines: list[str], agencies: tuple[str, ...]) -> Te
 
 def _year_near(flat: str, lines: list[str], month: int) -> int | None:
     """The year of a dateline: a year written with its month in the text, else the first year of the head."""
-    for match in _YEAR_MONTH.finditer(flat[: _DATELINE_WINDOW * 4]):
+    for match in _YEAR_MONTH.finditer(flat[:_YEAR_WINDOW]):
         if _number(match.group(2)) == month:
             return _year(match.group(1))
     years = (_YEAR_ONLY.search(line) for line in lines)
