@@ -5,24 +5,11 @@ Target on a 2-core machine: under 1 s for the whole `yuanwen lint` process."""
 from __future__ import annotations
 
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from pairs import HEADER, large_source
-
-
-def _cli_seconds(path: Path, runs: int = 5) -> float:
-    """Median wall time of the whole `yuanwen lint` process on a file."""
-    command = [str(Path(sys.executable).parent / "yuanwen"), "lint", str(path)]
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, capture_output=True, check=False)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+from pairs import HEADER, large_source, process_seconds
 
 
 def _in_process(text: str, runs: int = 5) -> tuple[float, float, int]:
@@ -45,7 +32,7 @@ def main(chars: int = 100_000) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "text.txt"
         path.write_text(text, encoding="utf-8")
-        process = _cli_seconds(path)
+        process = process_seconds("lint", str(path), runs=5)
     first, median, findings = _in_process(text)
     print(
         f"yuanwen lint, {len(text):,}-char text: whole process (median of 5) {process:.2f} s, "

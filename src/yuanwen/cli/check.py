@@ -11,42 +11,32 @@ import click
 from yuanwen.cli.common import (
     EXIT_FOUND,
     EXIT_NO_SOURCE,
+    date_option,
     fail,
+    fail_on_option,
+    format_option,
     guarded,
     library_option,
+    output_option,
+    parse_date,
     progress,
     rules_option,
     source_option,
     write,
 )
-from yuanwen.cli.lint import date_option, parse_date
-from yuanwen.model import KINDS, SEVERITIES, CheckOptions, Kind, Report, Severity
-from yuanwen.render import RENDERERS, renderer
+from yuanwen.model import KINDS, CheckOptions, Kind, Report, Severity
+from yuanwen.render import renderer
 
 
 @click.command()
 @click.argument("reprint", type=click.Path(path_type=Path))
 @source_option
 @library_option
-@click.option(
-    "--format",
-    "-f",
-    "output_format",
-    type=click.Choice(tuple(RENDERERS)),
-    default="text",
-    show_default=True,
-    help="报告格式。",
-)
-@click.option(
-    "--fail-on",
-    type=click.Choice(SEVERITIES),
-    default="critical",
-    show_default=True,
-    help="有此级别或更高级别的差异时退出码为 1。",
-)
+@format_option
+@fail_on_option
 @rules_option
 @date_option
-@click.option("--output", "-o", type=click.Path(path_type=Path), help="把报告写入文件，而不是标准输出。")
+@output_option
 def check(
     reprint: Path,
     source: Path | None,

@@ -3,50 +3,33 @@
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime
 from pathlib import Path
 
 import click
 
-from yuanwen.cli.common import EXIT_FOUND, fail, guarded, progress, rules_option, write
-from yuanwen.model import SEVERITIES, Severity
-from yuanwen.render import RENDERERS, renderer
-
-
-def parse_date(value: str | None) -> date | None:
-    """A --date value, YYYY-MM-DD; a bad one is a usage error."""
-    if value is None:
-        return None
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        fail(f"--date 应写作 YYYY-MM-DD（如 2023-05-12），而不是 {value}")
-
-
-date_option = click.option("--date", "day", metavar="YYYY-MM-DD", help="文本的日期；不给出时从电头、日期行或刊头中找。")
+from yuanwen.cli.common import (
+    EXIT_FOUND,
+    date_option,
+    fail_on_option,
+    format_option,
+    guarded,
+    output_option,
+    parse_date,
+    progress,
+    rules_option,
+    write,
+)
+from yuanwen.model import Severity
+from yuanwen.render import renderer
 
 
 @click.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @date_option
-@click.option(
-    "--format",
-    "-f",
-    "output_format",
-    type=click.Choice(tuple(RENDERERS)),
-    default="text",
-    show_default=True,
-    help="报告格式。",
-)
-@click.option(
-    "--fail-on",
-    type=click.Choice(SEVERITIES),
-    default="critical",
-    show_default=True,
-    help="有此级别或更高级别的问题时退出码为 1。",
-)
+@format_option
+@fail_on_option
 @rules_option
-@click.option("--output", "-o", type=click.Path(path_type=Path), help="把报告写入文件，而不是标准输出。")
+@output_option
 def lint(
     path: Path,
     day: str | None,
