@@ -118,7 +118,8 @@ def test_a_given_date_overrides_the_one_found() -> None:
 
 def test_the_example_reprint_has_no_critical_or_major_finding_of_its_genuine_wording() -> None:
     findings = _lint(REPRINT)
-    assert findings and {f.severity for f in findings} == {"minor"}
+    # The 26 full-width commas printed half-width that the check against the source finds, and nothing else.
+    assert len(findings) == 26 and {f.severity for f in findings} == {"minor"}
     assert {f.rule for f in findings} == {"norm.halfwidth"}
 
 
@@ -235,6 +236,11 @@ def test_check_with_no_source_found_reports_the_source_free_findings(tmp_path: P
     assert report["sources"] == [] and report["summary"]["critical"] == 1
     assert report["text_date"]["first"] == "2023-05-01"
     assert run_cli("check", EXAMPLES / "reprint.txt", "--library", empty).exit_code == 3
+    fixed = run_cli("fix", wrong, "--library", empty)
+    assert fixed.exit_code == 0 and "国务院总理李强在讲话中表示" in fixed.stdout and "," not in fixed.stdout
+    unfixable = tmp_path / "plain.txt"
+    unfixable.write_text("本市今年将新建三座公园。\n", encoding="utf-8")
+    assert run_cli("fix", unfixable, "--library", empty).exit_code == 3
 
 
 def test_check_with_a_source_adds_findings_of_the_reprints_own_text_only() -> None:

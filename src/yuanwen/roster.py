@@ -6,7 +6,7 @@ The data is rules/roster.toml; this module only answers questions about it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from typing import Literal
@@ -70,7 +70,8 @@ class RosterIndex:
     before: dict[str, frozenset[str]]
     after: dict[str, frozenset[str]]
     terms: tuple[Term, ...]
-    names: tuple[str, ...] = field(default=())
+    # Every name, longest first, so that an alternation of them prefers 李克强 to 李强.
+    names: tuple[str, ...]
 
     def status(self, name: str, titles: Iterable[str], span: DaySpan) -> Status:
         """Whether a name held one of these titles during the span, only before it, or never before it."""
@@ -89,17 +90,10 @@ class RosterIndex:
                 return None
         return current
 
-    def known(self, name: str) -> bool:
-        return any(key[0] == name for key in self.periods)
-
-
-def index(roster: Roster, standing_titles: tuple[str, ...]) -> RosterIndex:
-    """The look-up tables of a roster; Standing Committee membership is one more title."""
-    return _index(roster, standing_titles)
-
 
 @cache
-def _index(roster: Roster, standing_titles: tuple[str, ...]) -> RosterIndex:
+def index(roster: Roster, standing_titles: tuple[str, ...]) -> RosterIndex:
+    """The look-up tables of a roster; Standing Committee membership is one more title."""
     periods: dict[tuple[str, str], list[Period]] = {}
     before: dict[str, set[str]] = {}
     after: dict[str, set[str]] = {}

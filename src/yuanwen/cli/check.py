@@ -83,13 +83,15 @@ def fix(
     rule_files: tuple[Path, ...],
     output: Path | None,
 ) -> None:
-    """按原文改正转载稿：恢复原文的措辞和标点，保留转载稿的刊头和节选。"""
-    from yuanwen.fix import corrected
+    """按原文改正转载稿：恢复原文的措辞和标点，保留转载稿的刊头和节选。
+
+    找不到原文时，只按不对照原文的检查中有唯一改法的问题改正（人名、规范提法、标点用法等）。"""
+    from yuanwen.fix import corrected, restorable
 
     report = _report(reprint, source, library_file, rule_files)
-    if not report.sources:
-        fail("资料库中找不到这份转载稿的原文，无从改正", EXIT_NO_SOURCE)
     kinds = frozenset(only or ("substitution", "punctuation"))
+    if not report.sources and not any(restorable(f, kinds) for f in report.findings):
+        fail("资料库中找不到这份转载稿的原文，无从改正", EXIT_NO_SOURCE)
     write(guarded(lambda: corrected(report, kinds)), output)
 
 

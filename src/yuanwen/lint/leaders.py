@@ -27,7 +27,7 @@ _SENTENCE_LOOKBACK = 200
 _MIN_NAME = 3
 _CJK = re.compile("[\u4e00-\u9fff]")
 # After these an ambiguous title is another word: 主席团, 主席台.
-_TITLE_CONTINUES = "团台"
+_TITLE_CONTINUES = ("团", "台")
 
 
 @dataclass(frozen=True)
@@ -152,9 +152,8 @@ def _before(content: str, start: int, roster: RosterIndex, lists: Lists) -> list
 def _after(content: str, end: int, roster: RosterIndex) -> list[Claim]:
     """A title written just after a name: 李强总理, 习近平总书记."""
     for written in sorted(roster.after, key=len, reverse=True):
-        if content.startswith(written, end) and content[end + len(written) : end + len(written) + 1] not in (
-            *_TITLE_CONTINUES,
-        ):
+        following = content[end + len(written) : end + len(written) + 1]
+        if content.startswith(written, end) and following not in _TITLE_CONTINUES:
             titles = roster.after[written]
             return [Claim(Span(end, end + len(written)), written, titles, len(titles) > 1, False, after=True)]
     return []

@@ -39,7 +39,8 @@ def summary_line(report: Report) -> str:
     parts = "，".join(f"{SEVERITY_NAMES[s]} {counts[s]}" for s in SEVERITIES)
     if not report.findings:
         return "转载稿与原文一致，未发现差异。" if report.sources else "未发现问题。"
-    return f"共 {len(report.findings)} 处差异：{parts}。"
+    what = "差异" if report.sources else "问题"
+    return f"共 {len(report.findings)} 处{what}：{parts}。"
 
 
 def heading(report: Report) -> str:
