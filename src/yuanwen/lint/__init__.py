@@ -44,34 +44,54 @@ class LintResult:
 def lint(reprint: Document, rules: RuleSet, day: date | None = None) -> LintResult:
     """Every source-free finding of a text, read at the given date or the one found in it."""
     found = text_date(reprint.text, rules.words("dateline_agencies"), day)
-    content = normalize(reprint.text)
-    span = DaySpan(found.first, found.last) if found.first and found.last else None
-    roster = index(rules.roster, rules.words("standing_titles"))
-    hits = _Hits(content, rules, roster, span)
-    locator = Locator(reprint)
-    findings = [
-        _finding(rule, hit, content, locator)
-        for rule in rules.lint
-        if rule.enabled and (span is not None or rule.check not in _DATED)
-        for hit in hits.of(rule)
-    ]
-    findings.sort(key=lambda f: (f.reprint_span.start, f.reprint_span.end, f.rule))
-    return LintResult(tuple(findings), found)
+    return LintResult(_checked(reprint, reprint.text, rules, found), found)
 
 
 def linted(report: Report, rules: RuleSet, day: date | None = None) -> Report:
     """A check's report with the source-free findings added: all of them when no source was found,
     else those inside the reprint's own text (its header, parts found in no source) and not about
     the whole text's structure, whose marks and numbers the source's own may pair with."""
-    result = lint(report.reprint, rules, day)
+    reprint = report.reprint
+    found = text_date(reprint.text, rules.words("dateline_agencies"), day)
     if report.sources:
         own = [f.reprint_span for f in report.findings if f.kind == "insertion" and f.severity == "info"]
         structure = {rule.id for rule in rules.lint if rule.check in _STRUCTURE}
-        added = [f for f in result.findings if f.rule not in structure and any(_within(f.reprint_span, s) for s in own)]
+        checked = _checked(reprint, _only(reprint.text, own), rules, found) if own else ()
+        added = [f for f in checked if f.rule not in structure and any(_within(f.reprint_span, s) for s in own)]
     else:
-        added = list(result.findings)
+        added = list(_checked(reprint, reprint.text, rules, found))
     findings = sorted((*report.findings, *added), key=lambda f: (f.reprint_span.start, f.reprint_span.end))
-    return replace(report, findings=tuple(findings), text_date=result.date)
+    return replace(report, findings=tuple(findings), text_date=found)
+
+
+def _checked(reprint: Document, text: str, rules: RuleSet, found: TextDate) -> tuple[Finding, ...]:
+    """Steps 3 and 4 on a text laid over the reprint (the reprint itself, or only its own stretches)."""
+    content = normalize(text)
+    span = DaySpan(found.first, found.last) if found.first and found.last else None
+    hits = _Hits(content, rules, index(rules.roster, rules.words("standing_titles")), span)
+    locator = Locator(reprint)
+    findings = [
+        _finding(rule, hit, content, reprint.text, locator)
+        for rule in rules.lint
+        if rule.enabled and (span is not None or rule.check not in _DATED)
+        for hit in hits.of(rule)
+    ]
+    return tuple(sorted(findings, key=lambda f: (f.reprint_span.start, f.reprint_span.end, f.rule)))
+
+
+def _only(text: str, spans: list[Span]) -> str:
+    """The text with everything outside the spans made spaces: offsets kept, the rest is layout to normalize.
+
+    Linting only the reprint's own stretches keeps a check against a 700,000-character source as fast
+    as it was (linting all of it costs ~0.9 s there)."""
+    parts: list[str] = []
+    done = 0
+    for span in sorted(spans, key=lambda s: s.start):
+        start = max(span.start, done)
+        parts += [" " * (start - done), text[start : span.end]]
+        done = max(done, span.end)
+    parts.append(" " * (len(text) - done))
+    return "".join(parts)
 
 
 def _within(inner: Span, outer: Span) -> bool:
@@ -138,7 +158,7 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def _finding(rule: LintRule, hit: Hit, content: TextMap, locator: Locator) -> Finding:
+def _finding(rule: LintRule, hit: Hit, content: TextMap, reprint: str, locator: Locator) -> Finding:
     read = content.to_read(hit.span)
     found = content.content[hit.span.start : hit.span.end]
     fields = {"found": found, "suggestion": hit.suggestion or "", **hit.fields}
@@ -149,7 +169,7 @@ def _finding(rule: LintRule, hit: Hit, content: TextMap, locator: Locator) -> Fi
         message=string.Formatter().vformat(rule.message, (), _Fields(fields)),
         source_id=None,
         source_text=hit.suggestion or "",
-        reprint_text=content.text[read.start : read.end],
+        reprint_text=reprint[read.start : read.end],
         source_span=Span(0, 0),
         reprint_span=read,
         line=locator.line(read.start),
