@@ -22,6 +22,7 @@ from hostile import DOCX_RELS, DOCX_TYPES, paragraphs_xml
 from yuanwen.errors import YuanwenError
 from yuanwen.extract import read_bytes
 from yuanwen.model import Document
+from yuanwen.rules.schema import RULE_KEYS
 
 EXAMPLES = int(os.environ.get("YUANWEN_FUZZ_EXAMPLES", "60"))
 FUZZ = settings(
@@ -146,8 +147,14 @@ def test_pdf(data: bytes) -> None:
 
 
 # --rules: TOML built from the keys a rules file has, with values of every type; and raw text.
-_KEYS = st.sampled_from(["id", "kinds", "when", "severity", "message", "examples", "counterexamples", "source"])
-_WORDS = st.sampled_from(["punct.width", "omission", "substitution", "name", "not in_speech", "critical", "info"])
+_ROSTER_AND_LINT_KEYS = {"check", "pattern", "replace", "translate", "enabled", "title", "holders", "before", "after"}
+_KEYS = st.sampled_from(
+    sorted(RULE_KEYS | _ROSTER_AND_LINT_KEYS | {"after", "from", "members", "name", "text", "source"})
+)
+_WORDS = st.sampled_from(
+    ["punct.width", "omission", "substitution", "name", "not in_speech", "critical", "info", "pattern", "roster.title"]
+)
+_ARRAYS = st.sampled_from(["rules", "lint", "offices", "standing"])
 _SCALARS = st.one_of(_WORDS, TEXT, st.integers(-5, 5), st.booleans(), st.sampled_from(["{change}", "{0}", "{"]))
 _VALUES = st.recursive(
     _SCALARS,
@@ -171,10 +178,10 @@ def _toml_value(value: Any) -> str:
 @st.composite
 def _rules_file(draw: st.DrawFn) -> str:
     lists = draw(st.dictionaries(st.sampled_from(["leaders", "titles", "x"]), _VALUES, max_size=2))
-    rules = draw(st.lists(st.dictionaries(_KEYS, _VALUES, max_size=6), max_size=3))
+    tables = draw(st.lists(st.tuples(_ARRAYS, st.dictionaries(_KEYS, _VALUES, max_size=6)), max_size=3))
     lines = ["[lists]", *(f"{k} = {_toml_value(v)}" for k, v in lists.items())]
-    for table in rules:
-        lines += ["[[rules]]", *(f"{k} = {_toml_value(v)}" for k, v in table.items())]
+    for array, table in tables:
+        lines += [f"[[{array}]]", *(f"{k} = {_toml_value(v)}" for k, v in table.items())]
     return "\n".join(lines) + "\n"
 
 

@@ -163,6 +163,10 @@ _RULE = '[[rules]]\nid = "punct.width"\n'
         ('[[rules]]\nid = "a"\nkinds = ["omission"]\nseverity = "major"\nmessage = "x"\n' * 2, "第 6 行"),
         ("x = " + "[" * 100_000 + "]" * 100_000 + "\n", "嵌套过深"),
         ('[lists]\nleaders = ["张三"]\n' + "# " + "字" * 400_000 + "\n", "文件过大"),
+        ("lint = 5\n", "lint 应是表的数组"),
+        ('[[lint]]\nid = "x"\ncheck = "pattern"\nmessage = "{found.__class__}"\n', "不能用 {found.__class__}"),
+        ('[[lint]]\nid = "x"\ntranslate = 5\n', "translate"),
+        ('[[offices]]\ntitle = "总理"\nbefore = 5\n', "before 应是字符串的列表"),
     ],
     ids=lambda value: value[:24] if isinstance(value, str) else value,
 )
