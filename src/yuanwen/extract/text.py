@@ -1,4 +1,4 @@
-"""Plain text: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030/GBK."""
+"""Plain text: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030/GBK; Big5 and BOM-less UTF-16 named, not read."""
 
 from __future__ import annotations
 
@@ -52,16 +52,20 @@ def _decode(data: bytes, name: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
+        return _decode_chinese(data, name)
+
+
+def _decode_chinese(data: bytes, name: str) -> str:
+    """GB18030, which accepts almost any bytes, so Big5 would pass as nonsense: told apart by its characters."""
     try:
-        text = data.decode("gb18030")
+        text: str | None = data.decode("gb18030")
     except UnicodeDecodeError:
         text = None
     if (text is None or _looks_big5(text)) and _decodes(data, "big5"):
         raise InputError(f"文件是繁体 Big5 编码（不支持），请另存为 UTF-8：{name}")
-    if text is not None:
-        return text
-    raise InputError(f"无法识别文件编码（支持 UTF-8、UTF-16、GB18030）：{name}")
+    if text is None:
+        raise InputError(f"无法识别文件编码（支持 UTF-8、UTF-16、GB18030）：{name}")
+    return text
 
 
 def _is_utf16(data: bytes) -> bool:
@@ -79,11 +83,11 @@ def _is_utf16(data: bytes) -> bool:
 def _looks_big5(text: str) -> bool:
     """Chinese characters that GB2312 lacks, in the share Big5 bytes read as GB18030 give."""
     chinese = [ch for ch in text[:65536] if "\u4e00" <= ch <= "\u9fff"]
-    rare = sum(1 for ch in chinese if not _decodes_to_gb2312(ch))
+    rare = sum(1 for ch in chinese if not _in_gb2312(ch))
     return bool(chinese) and rare / len(chinese) > _RARE_SHARE
 
 
-def _decodes_to_gb2312(ch: str) -> bool:
+def _in_gb2312(ch: str) -> bool:
     try:
         ch.encode("gb2312")
     except UnicodeEncodeError:
