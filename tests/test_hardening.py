@@ -14,6 +14,7 @@ import pytest
 
 from conftest import CORPUS, EXAMPLES
 from hostile import (
+    DOCX_TYPES,
     docx_bytes,
     one_line,
     paragraphs_xml,
@@ -344,3 +345,30 @@ def test_11_an_import_into_a_damaged_library_is_refused(tmp_path: Path) -> None:
         damaged.write(bytes(range(256)) * 16 * 10)
     line = one_line(run_yuanwen("library", "--library", library, "import", SOURCE))
     assert "已损坏" in line
+
+
+# Found by the fuzz tests (fuzz_inputs.py), kept as cases -------------------------------------
+
+
+def test_fuzz_found_a_docx_part_in_another_namespace_is_a_damaged_file(tmp_path: Path) -> None:
+    document = tmp_path / "odd.docx"
+    types = DOCX_TYPES.replace("http://schemas", "ttp://schemas").encode()
+    document.write_bytes(docx_bytes(paragraphs_xml(["正文。"]), types))
+    assert "已损坏" in one_line(run_yuanwen("extract", document))
+
+
+def test_fuzz_found_a_corrupt_deflate_stream_is_a_damaged_file(tmp_path: Path) -> None:
+    data = bytearray(docx_bytes(paragraphs_xml(["第一段原文。" * 200])))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        member = archive.getinfo("word/document.xml")
+    start = member.header_offset + 30 + len(member.filename)  # the member's deflate stream
+    data[start : start + 8] = b"\xff" * 8
+    document = tmp_path / "broken.docx"
+    document.write_bytes(bytes(data))
+    assert "已损坏" in one_line(run_yuanwen("extract", document))
+
+
+def test_fuzz_found_an_id_with_a_line_break_is_refused_on_one_line(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[[lint]]\nid = "a\\nb"\n', encoding="utf-8")
+    assert "不含空白" in one_line(run_yuanwen("check", REPRINT, "--source", SOURCE, "--rules", rules))

@@ -116,5 +116,6 @@ def guarded(action: Callable[[], T]) -> T:
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    click.echo(f"yuanwen：错误：{message}", err=True)
+    """The message on one line of stderr (a name from a file may hold line breaks), then exit."""
+    click.echo(f"yuanwen：错误：{' '.join(message.split())}", err=True)
     sys.exit(code)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 from yuanwen.errors import InputError
 
@@ -50,7 +51,7 @@ def checked_zip(data: bytes, name: str) -> None:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as error:
         # RuntimeError: an encrypted member; NotImplementedError: a compression zipfile lacks.
         raise InputError(f"文件已损坏（zip 结构无法读取，Word 文档须为完整的 .docx）：{name}") from error
-    except ValueError as error:  # zlib's own errors on corrupt deflate streams
+    except (zlib.error, ValueError) as error:  # a corrupt deflate stream; an offset before the file's start
         raise InputError(f"文件已损坏（zip 成员无法解压）：{name}") from error
 
 

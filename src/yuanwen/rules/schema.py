@@ -46,7 +46,8 @@ class Where:
         if start is not None and key is not None:
             end = next((h for h in headers if h > start), len(self._text))
             start = self._find(rf"^[ \t]*{re.escape(key)}[ \t]*=|\b{re.escape(key)}[ \t]*=", start, end) or start
-        label = f"第 {index + 1} 条{'规则' if array == 'rules' else f' {array} 规则'}（{table.get('id', '无 id')}）"
+        shown = " ".join(str(table.get("id", "无 id")).split())[:40]  # one line, whatever the file holds
+        label = f"第 {index + 1} 条{'规则' if array == 'rules' else f' {array} 规则'}（{shown}）"
         return self._at(start, label)
 
     def words(self, name: str) -> str:
@@ -111,8 +112,7 @@ def _validate_rule(table: dict[str, Any], at: Callable[..., str]) -> None:
     unknown = set(table) - RULE_KEYS
     if unknown:
         raise RuleError(f"{at()} 有未知字段：{', '.join(sorted(unknown))}")
-    if not isinstance(table.get("id"), str) or not table["id"].strip():
-        raise RuleError(f"{at('id')}：id 应是非空字符串")
+    _require_id(table, at)
     for key in ("severity", "message"):
         if key in table and not isinstance(table[key], str):
             raise RuleError(f"{at(key)}：{key} 应是字符串")
@@ -126,10 +126,14 @@ def _validate_rule(table: dict[str, Any], at: Callable[..., str]) -> None:
         check_message(table["message"], at("message"))
 
 
+def _require_id(table: dict[str, Any], at: Callable[..., str]) -> None:
+    if not isinstance(table.get("id"), str) or not re.fullmatch(r"\S+", table["id"]):
+        raise RuleError(f"{at('id')}：id 应是不含空白的非空字符串（如 punct.width）")
+
+
 def _validate_lint(table: dict[str, Any], at: Callable[..., str]) -> None:
     """A [[lint]] table: the types its reader (rules._lint_override) expects, and message fields it may name."""
-    if not isinstance(table.get("id"), str) or not table["id"].strip():
-        raise RuleError(f"{at('id')}：id 应是非空字符串")
+    _require_id(table, at)
     for key in ("check", "severity", "message", "pattern", "replace"):
         if key in table and not isinstance(table[key], str):
             raise RuleError(f"{at(key)}：{key} 应是字符串")
@@ -150,8 +154,8 @@ def _validate_lint(table: dict[str, Any], at: Callable[..., str]) -> None:
 
 def _validate_office(table: dict[str, Any], at: Callable[..., str]) -> None:
     """An [[offices]] table's types (its dates are checked where the roster is built)."""
-    if not isinstance(table.get("title"), str):
-        raise RuleError(f"{at('title')}：title 应是字符串")
+    if not isinstance(table.get("title"), str) or not re.fullmatch(r"\S+", table["title"]):
+        raise RuleError(f"{at('title')}：title 应是不含空白的非空字符串")
     for key in ("before", "after"):
         if key in table and not _strings(table[key]):
             raise RuleError(f"{at(key)}：{key} 应是字符串的列表")
