@@ -8,12 +8,13 @@ reprint too, since a wrong name is as wrong as a changed one.
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
 
+from yuanwen.diff import fold_width
 from yuanwen.model import Alignment, Difference, Span, TextMap
 from yuanwen.normalize import is_boundary
+from yuanwen.numbers import tokens_near
 from yuanwen.rules import RuleSet
 from yuanwen.words import Segmenter, Token
 
@@ -28,8 +29,14 @@ _TERM_WINDOW = 10
 _HEADING_LIMIT = 300
 _NUMERALS = "0-9０-９〇零一二三四五六七八九十百千万亿两"
 _DATE = re.compile(f"[{_NUMERALS}]{{1,4}}(?:年|月|日|号)")
-_DIGIT = re.compile("[0-9０-９]")
 _PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
+# A name is two to four characters; the tagger splits an unknown one (张明远 → 张 明远) into a
+# surname and a part of at most two characters.
+_NAME_CHARS = (2, 4)
+# Tags of words that are never a surname standing alone (和 in 书记和省长 is a conjunction).
+_NOT_A_SURNAME = frozenset({"c", "p", "u", "uj", "ul", "uz", "ug", "ud", "uv", "d", "r", "f", "m", "v"})
+_QUOTES = frozenset("“”\"「」『』‘’'")
+_LATIN = re.compile("[A-Za-z]")
 
 
 class Context:
@@ -40,6 +47,8 @@ class Context:
         self._segmenter = segmenter
         self._names = _alternation(rules.words("leaders"))
         self._titles = _alternation(rules.words("titles"))
+        self._title_words = tuple(rules.words("titles"))
+        self._person_marks = tuple(rules.words("person_marks"))
         self._organisations = _alternation(rules.words("organisations"))
         self._formulations = _alternation(rules.words("formulations"))
         self._suffixes = tuple(rules.words("organisation_suffixes"))
@@ -57,7 +66,17 @@ class Context:
 
     def width_only(self, diff: Difference) -> bool:
         a, b = self._texts(diff)
-        return a != b and unicodedata.normalize("NFKC", a) == unicodedata.normalize("NFKC", b)
+        return a != b and fold_width(a) == fold_width(b)
+
+    def holds_digits(self, diff: Difference) -> bool:
+        return any(ch.isdigit() for ch in "".join(self._texts(diff)))
+
+    def holds_letters(self, diff: Difference) -> bool:
+        return _LATIN.search(fold_width("".join(self._texts(diff)))) is not None
+
+    def quotation(self, diff: Difference) -> bool:
+        a, b = self._texts(diff)
+        return sum(ch in _QUOTES for ch in a) != sum(ch in _QUOTES for ch in b)
 
     def outside_body(self, diff: Difference) -> bool:
         span, body = (
@@ -79,7 +98,11 @@ class Context:
     def name(self, diff: Difference) -> bool:
         if self._touches(self._names, diff):
             return True
-        return diff.kind == "substitution" and any(self._is_person(w) for w in self._words_touching(diff))
+        return diff.kind == "substitution" and any(
+            _overlaps(person, span)
+            for text, span in ((self._source, diff.source), (self._reprint, diff.reprint))
+            for person in self._persons_near(text.content, span)
+        )
 
     def title(self, diff: Difference) -> bool:
         return self._touches(self._titles, diff)
@@ -94,15 +117,17 @@ class Context:
         return self._touches(self._formulations, diff, partly=True)
 
     def number(self, diff: Difference) -> bool:
-        if any(_DIGIT.search(text) for text in self._texts(diff)):
-            return True
-        return any(w.tag == "m" for w in self._words_touching(diff))
+        return any(
+            tokens_near(text.content, span)
+            for text, span in ((self._source, diff.source), (self._reprint, diff.reprint))
+        )
 
     def date(self, diff: Difference) -> bool:
         return self._touches(_DATE, diff)
 
     def in_speech(self, diff: Difference) -> bool:
-        position = diff.source.start
+        # A mark changed is in the speech its cue opens: 习近平强调， → 习近平强调：“ changes the cue's own mark.
+        position = diff.source.end if diff.kind == "punctuation" else diff.source.start
         starts = self._source.paragraph_starts
         paragraph = starts[bisect_right(starts, position) - 1] if starts and starts[0] <= position else 0
         since = max(paragraph, position - _SPEECH_LOOKBACK)
@@ -112,8 +137,36 @@ class Context:
         # Only the search of the library finds parts with no source; an alignment has a source.
         return False
 
-    def _is_person(self, word: Token) -> bool:
-        return word.tag in _PERSON_TAGS and 2 <= len(word.text) <= 4 and word.text.startswith(self._surnames)
+    def _persons_near(self, content: str, span: Span) -> list[Span]:
+        """Persons' names around a span, by evidence: a title just before (总理李强) or 同志 just after.
+
+        The tagger alone calls 高水平 and 明显改善 names (its dictionary tags them nr), so a word
+        starting with a surname is a name only where the text itself says a person is meant."""
+        start, end = max(0, span.start - _TERM_WINDOW), min(len(content), span.end + _TERM_WINDOW)
+        words = self._segmenter.words(content[start:end], start)
+        persons = []
+        for i, word in enumerate(words):
+            name = self._name_at(words, i)
+            if name is None:
+                continue
+            titled = content[max(0, name.start - _TERM_WINDOW) : name.start].endswith(self._title_words)
+            marked = content.startswith(self._person_marks, name.end)
+            if titled or (marked and word.tag in _PERSON_TAGS):
+                persons.append(name)
+        return persons
+
+    def _name_at(self, words: list[Token], i: int) -> Span | None:
+        """The name that may start at words[i]: a word starting with a surname, or a surname and the part after it."""
+        word = words[i]
+        if not word.text.startswith(self._surnames) or word.tag in _NOT_A_SURNAME:
+            return None
+        low, high = _NAME_CHARS
+        if low <= len(word.text) <= high:
+            return Span(word.start, word.end)
+        following = words[i + 1] if i + 1 < len(words) else None
+        if len(word.text) == 1 and following is not None and len(following.text) <= high - 2:
+            return Span(word.start, following.end)
+        return None
 
     def _texts(self, diff: Difference) -> tuple[str, str]:
         a = self._source.content[diff.source.start : diff.source.end]

@@ -15,6 +15,9 @@ from yuanwen.model import KINDS, SEVERITIES, Kind, Severity
 CONDITIONS = frozenset(
     {
         "width_only",
+        "holds_digits",
+        "holds_letters",
+        "quotation",
         "outside_body",
         "in_heading",
         "whole_sentences",
