@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from yuanwen.diff import fold_width
 from yuanwen.model import Alignment, Difference, Span, TextMap
-from yuanwen.normalize import is_boundary
+from yuanwen.normalize import SENTENCE_ENDS, is_boundary
 from yuanwen.numbers import tokens_near
 from yuanwen.rules import RuleSet
 from yuanwen.words import Segmenter, Token
@@ -35,7 +35,9 @@ _PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
 _NAME_CHARS = (2, 4)
 # Tags of words that are never a surname standing alone (和 in 书记和省长 is a conjunction).
 _NOT_A_SURNAME = frozenset({"c", "p", "u", "uj", "ul", "uz", "ug", "ud", "uv", "d", "r", "f", "m", "v"})
-_QUOTES = frozenset("“”\"「」『』‘’'")
+_OPENING = frozenset('“「『"')
+_CLOSING = frozenset('”」』"')
+_QUOTES = _OPENING | _CLOSING
 _LATIN = re.compile("[A-Za-z]")
 
 
@@ -76,7 +78,15 @@ class Context:
 
     def quotation(self, diff: Difference) -> bool:
         a, b = self._texts(diff)
-        return sum(ch in _QUOTES for ch in a) != sum(ch in _QUOTES for ch in b)
+        if sum(ch in _QUOTES for ch in a) == sum(ch in _QUOTES for ch in b):
+            return False
+        # A quotation of speech opens after a colon (强调：“) and closes after its sentence (。”);
+        # marks around a term (“四个中心”) are not one.
+        return any(
+            _speech_mark(text.content, i)
+            for text, span in ((self._source, diff.source), (self._reprint, diff.reprint))
+            for i in range(span.start, span.end)
+        )
 
     def outside_body(self, diff: Difference) -> bool:
         span, body = (
@@ -108,9 +118,18 @@ class Context:
         return self._touches(self._titles, diff)
 
     def organisation(self, diff: Difference) -> bool:
-        if self._touches(self._organisations, diff):
+        # A clause dropped or added that merely mentions 政府 leaves the organisation's name as it
+        # was; dropping or adding the name itself, or cutting into it, changes it.
+        clause = diff.kind != "substitution"
+        if self._touches(self._organisations, diff, partly=clause, alone=True):
             return True
-        return any(len(w.text) >= 3 and w.text.endswith(self._suffixes) for w in self._words_touching(diff))
+        return any(
+            len(w.text) >= 3
+            and w.text.endswith(self._suffixes)
+            and not (clause and _within(Span(w.start, w.end), span))
+            for text, span in ((self._source, diff.source), (self._reprint, diff.reprint))
+            for w in self._words_over(text, span)
+        )
 
     def formulation(self, diff: Difference) -> bool:
         # Cutting into a formulation alters it; dropping a clause that holds one whole does not.
@@ -126,10 +145,12 @@ class Context:
         return self._touches(_DATE, diff)
 
     def in_speech(self, diff: Difference) -> bool:
-        # A mark changed is in the speech its cue opens: 习近平强调， → 习近平强调：“ changes the cue's own mark.
+        # A mark changed is in the speech its cue opens (习近平强调， → 习近平强调：“ changes the cue's
+        # own mark), and a mark added at a paragraph's end belongs to that paragraph.
         position = diff.source.end if diff.kind == "punctuation" else diff.source.start
+        inside = position - 1 if diff.kind == "punctuation" else position
         starts = self._source.paragraph_starts
-        paragraph = starts[bisect_right(starts, position) - 1] if starts and starts[0] <= position else 0
+        paragraph = starts[bisect_right(starts, inside) - 1] if starts and starts[0] <= inside else 0
         since = max(paragraph, position - _SPEECH_LOOKBACK)
         return self._speech.search(self._source.content, since, position) is not None
 
@@ -172,24 +193,33 @@ class Context:
         a = self._source.content[diff.source.start : diff.source.end]
         return a, self._reprint.content[diff.reprint.start : diff.reprint.end]
 
-    def _touches(self, pattern: re.Pattern[str] | None, diff: Difference, partly: bool = False) -> bool:
-        """Whether the pattern occurs over the difference in either text (partly: and not wholly inside it)."""
+    def _touches(
+        self, pattern: re.Pattern[str] | None, diff: Difference, partly: bool = False, alone: bool = False
+    ) -> bool:
+        """Whether the pattern occurs over the difference in either text.
+
+        partly: and not wholly inside it, unless (alone) it is all the difference holds but a mark."""
         if pattern is None:
             return False
         return any(
-            _overlaps(found, span) and not (partly and span.start <= found.start and found.end <= span.end)
+            _overlaps(found, span) and not (partly and (_mentioned(found, span) if alone else _within(found, span)))
             for text, span in ((self._source, diff.source), (self._reprint, diff.reprint))
             for found in (Span(m.start(), m.end()) for m in _matches_near(pattern, text.content, span))
         )
 
-    def _words_touching(self, diff: Difference) -> list[Token]:
-        """The words of either text that overlap the difference."""
-        found: list[Token] = []
-        for text, span in ((self._source, diff.source), (self._reprint, diff.reprint)):
-            start, end = max(0, span.start - _TERM_WINDOW), min(len(text.content), span.end + _TERM_WINDOW)
-            words = self._segmenter.words(text.content[start:end], start)
-            found.extend(w for w in words if _overlaps(Span(w.start, w.end), span))
-        return found
+    def _words_over(self, text: TextMap, span: Span) -> list[Token]:
+        """The words of a text that overlap a span."""
+        start, end = max(0, span.start - _TERM_WINDOW), min(len(text.content), span.end + _TERM_WINDOW)
+        words = self._segmenter.words(text.content[start:end], start)
+        return [w for w in words if _overlaps(Span(w.start, w.end), span)]
+
+
+def _speech_mark(content: str, i: int) -> bool:
+    """Whether content[i] opens a quotation after a colon or closes one after a sentence's end."""
+    before = content[i - 1] if i > 0 else ""
+    if content[i] in _OPENING:
+        return before in "：:"
+    return content[i] in _CLOSING and before in SENTENCE_ENDS
 
 
 def _matches_near(pattern: re.Pattern[str], content: str, span: Span) -> Iterable[re.Match[str]]:
@@ -201,6 +231,15 @@ def _matches_near(pattern: re.Pattern[str], content: str, span: Span) -> Iterabl
 def _longest(pattern: re.Pattern[str]) -> int:
     """The longest alternative of a word-list pattern (an upper bound on a match's length)."""
     return max(len(alternative) for alternative in pattern.pattern.split("|"))
+
+
+def _within(word: Span, span: Span) -> bool:
+    return span.start <= word.start and word.end <= span.end
+
+
+def _mentioned(word: Span, span: Span) -> bool:
+    """A word wholly inside a longer span, which holds more than the word and a mark."""
+    return _within(word, span) and len(word) < len(span) - 1
 
 
 def _overlaps(word: Span, span: Span) -> bool:

@@ -269,11 +269,17 @@ def _best_slide(span: Span, text: TextMap, low: int, high: int) -> int:
         right += 1
         shifts.append(right)
 
-    def score(shift: int) -> tuple[int, int, int]:
+    def score(shift: int) -> tuple[int, int, int, int]:
         start, end = span.start + shift, span.end + shift
-        return (is_boundary(text, start) + is_boundary(text, end), is_boundary(text, end), -abs(shift))
+        clause_edges = _at_a_mark(c, start - 1, start) + _at_a_mark(c, end - 1, end)
+        return (is_boundary(text, start) + is_boundary(text, end), is_boundary(text, end), clause_edges, -abs(shift))
 
     return max(shifts, key=score)
+
+
+def _at_a_mark(text: str, *places: int) -> bool:
+    """Whether a mark stands at one of the places (a clause's edge), or a place is the text's edge."""
+    return any(i < 0 or i >= len(text) or is_punctuation(text[i]) for i in places)
 
 
 def _shift(span: Span, by: int) -> Span:
@@ -292,8 +298,8 @@ def _widened(diffs: list[Difference], source: TextMap, reprint: TextMap, segment
             result.append(diffs[i])
             i += 1
             continue
-        last, source, reprint = grown
-        result.append(Difference(_kind(a[source.start : source.end], b[reprint.start : reprint.end]), source, reprint))
+        last, span_a, span_b = grown
+        result.append(Difference(_kind(a[span_a.start : span_a.end], b[span_b.start : span_b.end]), span_a, span_b))
         i = last + 1
     return result
 
@@ -309,16 +315,19 @@ def _wanted(diffs: list[Difference], i: int, a: str, b: str, segmenter: Segmente
         source = _word_span(diffs, i, a, segmenter)
     elif _word_sized(text_a + text_b):
         source, reprint = _cut_words(diff, a, b, segmenter)
-    for text, span in ((a, diff.source), (b, diff.reprint)):
-        for token in tokens_near(text, span):
-            if token.start < span.start or token.end > span.end:
-                if text is a:
-                    source = _union(source, token)
-                else:
-                    reprint = _union(reprint, token)
+    source = _with_numbers(a, diff.source, source)
+    reprint = _with_numbers(b, diff.reprint, reprint)
     if (source, reprint) == (diff.source, diff.reprint):
         return None
     return source, reprint
+
+
+def _with_numbers(text: str, span: Span, wanted: Span) -> Span:
+    """The wanted span grown over every number the span cuts into (not one it holds whole)."""
+    for token in tokens_near(text, span):
+        if token.start < span.start or token.end > span.end:
+            wanted = _union(wanted, token)
+    return wanted
 
 
 def _whole_sentences(diff: Difference, source: TextMap, reprint: TextMap) -> bool:

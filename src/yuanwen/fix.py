@@ -1,7 +1,9 @@
 """A corrected reprint: the source's wording restored where the report found it changed.
 
-The reprint's own header (an info insertion) and its excerpting (info omissions) are the
-editor's choices, not errors: they are kept whatever kinds are asked for. A .docx comes back as a
+Every change above info is undone: words and punctuation restored, a clause dropped from a
+sentence put back, words added to one taken out. The reprint's own header (an info insertion) and
+its excerpting (info omissions) are the editor's choices, not errors: they are kept whatever
+kinds are asked for. A .docx comes back as a
 .docx with its formatting kept, the edits made in its runs and a comment on each; any other
 reprint comes back as its corrected text.
 """
@@ -12,12 +14,14 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from yuanwen.model import Finding, Kind, Report, Span
+from yuanwen.model import KINDS, Finding, Kind, Report, Span
 from yuanwen.render.text import KIND_NAMES, SEVERITY_NAMES
 
 if TYPE_CHECKING:
     from yuanwen.render.docx import Piece, RunText
 
+# What `fix` restores unless told otherwise (--only): tampering of every kind.
+RESTORED_KINDS: frozenset[Kind] = frozenset(KINDS)
 # Rules that mark what the reprint chose to leave out or add around the body; a user rule file
 # may raise their severity, and they are still kept.
 _KEPT_RULES = ("excerpt.", "heading.omission", "header.")

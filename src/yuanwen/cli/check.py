@@ -77,7 +77,9 @@ def extract(path: Path) -> None:
 @click.argument("reprint", type=click.Path(path_type=Path))
 @source_option
 @library_option
-@click.option("--only", type=click.Choice(KINDS), multiple=True, help="只恢复这些种类的差异（默认：改动和标点）。")
+@click.option(
+    "--only", type=click.Choice(KINDS), multiple=True, help="只恢复这些种类的差异（默认：全部，节选和刊头除外）。"
+)
 @rules_option
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="改正后的文件；默认打印到标准输出。")
 def fix(
@@ -89,12 +91,12 @@ def fix(
     output: Path | None,
 ) -> None:
     """按原文改正转载稿：恢复原文的措辞和标点，保留转载稿的刊头和节选。"""
-    from yuanwen.fix import corrected
+    from yuanwen.fix import RESTORED_KINDS, corrected
 
     report = _report(reprint, source, library_file, rule_files)
     if not report.sources:
         fail("资料库中找不到这份转载稿的原文，无从改正", EXIT_NO_SOURCE)
-    kinds = frozenset(only or ("substitution", "punctuation"))
+    kinds = frozenset(only or RESTORED_KINDS)
     write(guarded(lambda: corrected(report, kinds)), output)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from yuanwen.diff import is_punctuation
 from yuanwen.model import SEVERITIES, Finding, Report, Severity
 
 SEVERITY_NAMES: dict[Severity, str] = {"critical": "严重", "major": "重要", "minor": "一般", "info": "提示"}
@@ -16,11 +17,16 @@ _COLOURS: dict[Severity, str] = {
 }
 # Characters of reprint context shown on each side of a finding.
 _CONTEXT = 12
+# Above this share of the source's marks dropped, the reprint has "almost all" punctuation removed.
+_ALMOST_ALL = 0.9
 
 
 def render_text(report: Report) -> str:
     """The report for a person at a terminal; colour codes are dropped when not a terminal."""
     lines: list[str] = [heading(report)]
+    punctuation = punctuation_line(report)
+    if punctuation:
+        lines.append(click.style(punctuation, bold=True))
     for severity in SEVERITIES:
         group = [f for f in report.findings if f.severity == severity]
         if group:
@@ -38,6 +44,24 @@ def summary_line(report: Report) -> str:
     if not report.findings:
         return "转载稿与原文一致，未发现差异。"
     return f"共 {len(report.findings)} 处差异：{parts}。"
+
+
+def punctuation_line(report: Report) -> str | None:
+    """One line when more than half of the source's marks are dropped or changed, else None."""
+    cut = sum(_marks(f.source_text) for f in report.findings if f.severity == "info" and f.kind == "omission")
+    total = sum(_marks(s.text) for s in report.sources) - cut
+    changes = [(_marks(f.source_text), _marks(f.reprint_text)) for f in report.findings if f.kind == "punctuation"]
+    dropped = sum(max(0, old - new) for old, new in changes)
+    touched = dropped + sum(min(old, new) for old, new in changes)
+    if total <= 0 or 2 * touched <= total:
+        return None
+    if dropped >= _ALMOST_ALL * total:
+        return f"标点几乎全部被删去（{dropped:,} 处）"
+    return f"原文过半标点被删去或改动（{touched:,} 处，原文共 {total:,} 处）"
+
+
+def _marks(text: str) -> int:
+    return sum(1 for ch in text if is_punctuation(ch))
 
 
 def heading(report: Report) -> str:
