@@ -80,6 +80,10 @@ class Context:
         a, b = self._texts(diff)
         if sum(ch in _QUOTES for ch in a) == sum(ch in _QUOTES for ch in b):
             return False
+        if any(not text and any(ch not in _QUOTES for ch in other) for text, other in ((a, b), (b, a))):
+            # The quotation's colon or full stop went (or came) with it: the text's marks were
+            # dropped wholesale, and no one's words were made a quotation or unmade one.
+            return False
         # A quotation of speech opens after a colon (强调：“) and closes after its sentence (。”);
         # marks around a term (“四个中心”) are not one.
         return any(

@@ -342,9 +342,13 @@ def _word_sized(text: str) -> bool:
 
 
 def _cut_words(diff: Difference, a: str, b: str, segmenter: Segmenter) -> tuple[Span, Span]:
-    """An omission's or insertion's spans grown to the words whose inside it changes (了解 → 了)."""
+    """An omission's or insertion's spans grown to the words whose inside it changes (了解 → 了).
+
+    Words are read where they stand: an omission's in the source, an insertion's in the reprint
+    and around its place in the source (指导组 → 指导小组); what a cut makes of its neighbours in
+    the reprint (全国 → 国 leaves 为国) is no word of the text."""
     source = _crossing_words(a, diff.source, segmenter)
-    reprint = _crossing_words(b, diff.reprint, segmenter)
+    reprint = _crossing_words(b, diff.reprint, segmenter) if diff.kind == "insertion" else diff.reprint
     return source, reprint
 
 
