@@ -72,7 +72,9 @@ def _lists() -> dict[str, list[str]]:
 _LISTS = _lists()
 _SUFFIXES = tuple(_LISTS["organisation_suffixes"])
 _SPEAKERS = re.compile("|".join(map(re.escape, [*_LISTS["leaders"], *_LISTS["titles"], "他", "她"])))
-_FORMULATIONS = re.compile("|".join(map(re.escape, [*_LISTS["formulations"], *_LISTS["organisations"]])))
+_FORMULATIONS = re.compile(
+    "|".join(map(re.escape, sorted([*_LISTS["formulations"], *_LISTS["organisations"]], key=len, reverse=True)))
+)
 
 
 def passage(text: str, rng: random.Random) -> str:
@@ -99,8 +101,8 @@ def _quiet(source: str) -> list[tuple[int, int]]:
 
 def _free(source: str, start: int, end: int) -> bool:
     """No formulation near, and no number touching: a plain word's change is only a word's change."""
-    near = source[max(0, start - 12) : end + 12]
-    if any(m.start() < end - start + 12 and m.end() > 12 for m in _FORMULATIONS.finditer(near)):
+    low = max(0, start - 12)
+    if any(m.start() < end and m.end() > start for m in _FORMULATIONS.finditer(source, low, end + 12)):
         return False
     return not _NUMERAL_CHARS.search(source[max(0, start - 2) : end + 2])
 
@@ -129,16 +131,15 @@ def _char_drops(source: str, quiet: list[tuple[int, int]], rng: random.Random) -
     found = []
     for span in quiet:
         for at, word, tag in _words(source, span):
-            if (
-                len(word) == 2
-                and tag in ("n", "v", "vn", "a")
-                and re.fullmatch("[\u4e00-\u9fff]{2}", word)
-                and not word.endswith(_SUFFIXES)
-            ):
-                if _free(source, at, at + 2) and word[0] != word[1]:
-                    keep = rng.randrange(2)
-                    found.append((at, word, word[keep]))
+            if _plain_word(word, tag) and _free(source, at, at + 2):
+                found.append((at, word, word[rng.randrange(2)]))
     return found
+
+
+def _plain_word(word: str, tag: str) -> bool:
+    """Two different Han characters, a noun, verb or adjective, and no organisation's last character."""
+    han = re.fullmatch("[\u4e00-\u9fff]{2}", word) is not None and word[0] != word[1]
+    return han and tag in ("n", "v", "vn", "a") and not word.endswith(_SUFFIXES)
 
 
 def _insertions(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
