@@ -7,8 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import CORPUS, EXAMPLES
+from yuanwen.chars import is_punctuation
 from yuanwen.check import check
-from yuanwen.diff import fold_width, is_punctuation
+from yuanwen.diff import fold_width
 from yuanwen.model import Document, Report
 from yuanwen.numbers import tokens
 from yuanwen.render import renderer

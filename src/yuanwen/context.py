@@ -11,9 +11,10 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 
+from yuanwen.chars import SENTENCE_ENDS
 from yuanwen.diff import fold_width
 from yuanwen.model import Alignment, Difference, Span, TextMap
-from yuanwen.normalize import SENTENCE_ENDS, is_boundary
+from yuanwen.normalize import is_boundary
 from yuanwen.numbers import tokens_near
 from yuanwen.rules import RuleSet
 from yuanwen.words import Segmenter, Token
@@ -27,6 +28,9 @@ _SPEECH_LOOKBACK = 3000
 _TERM_WINDOW = 10
 # The headings of a release (title, subtitles, dateline) fit in its first characters.
 _HEADING_LIMIT = 300
+# An insertion at least this long that the reprint already holds is a passage printed twice; a
+# shorter one (a title repeated in a masthead, a set phrase) is not taken for a repeat.
+_REPEAT_CHARS = 40
 _NUMERALS = "0-9０-９〇零一二三四五六七八九十百千万亿两"
 _DATE = re.compile(f"[{_NUMERALS}]{{1,4}}(?:年|月|日|号)")
 _PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
@@ -158,9 +162,16 @@ class Context:
         since = max(paragraph, position - _SPEECH_LOOKBACK)
         return self._speech.search(self._source.content, since, position) is not None
 
+    def repeated(self, diff: Difference) -> bool:
+        if diff.kind != "insertion" or len(diff.reprint) < _REPEAT_CHARS:
+            return False
+        content = self._reprint.content
+        head = content[diff.reprint.start : diff.reprint.start + _REPEAT_CHARS]
+        return content.find(head) < diff.reprint.start or content.find(head, diff.reprint.end) >= 0
+
     def unmatched(self, diff: Difference) -> bool:
-        # Only the search of the library finds parts with no source; an alignment has a source.
-        return False
+        # Only a stretch of the reprint found in no source is aligned to an empty text.
+        return not self._source.content
 
     def _persons_near(self, content: str, span: Span) -> list[Span]:
         """Persons' names around a span, by evidence: a title just before (总理李强) or 同志 just after.

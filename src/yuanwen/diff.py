@@ -21,15 +21,14 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 
+from yuanwen.chars import is_punctuation
 from yuanwen.model import Alignment, Difference, Edit, Kind, Span, TextMap
 from yuanwen.normalize import is_boundary
 from yuanwen.numbers import tokens_near
 from yuanwen.words import Segmenter, Token
 
-_EXTRA_PUNCTUATION = frozenset("～·•")
 # How far an omission or insertion may slide to reach a sentence boundary, and how far around a
 # substitution words are looked up: a Chinese word is rarely longer than 6 characters.
 _SLIDE = 40
@@ -46,11 +45,6 @@ _PROPER_TAGS = frozenset({"nr", "nrfg", "nrt", "ns", "nt", "nz"})
 _WIDTH_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0xFFE0: 0xA2, 0xFFE1: 0xA3, 0xFFE5: 0xA5}
 # Marks that belong to a number (５％, ６．０７): a run of width changes holds them with its digits.
 _NUMBER_MARKS = frozenset("%％‰.．")
-
-
-def is_punctuation(text: str) -> bool:
-    """True for a non-empty text of punctuation marks only."""
-    return bool(text) and all(unicodedata.category(ch).startswith("P") or ch in _EXTRA_PUNCTUATION for ch in text)
 
 
 def fold_width(text: str) -> str:

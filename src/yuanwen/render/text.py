@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from yuanwen.diff import is_punctuation
+from yuanwen.chars import is_punctuation
 from yuanwen.model import SEVERITIES, Finding, Report, Severity
 
 SEVERITY_NAMES: dict[Severity, str] = {"critical": "严重", "major": "重要", "minor": "一般", "info": "提示"}
