@@ -45,6 +45,9 @@ _PROPER_TAGS = frozenset({"nr", "nrfg", "nrt", "ns", "nt", "nz"})
 _WIDTH_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0xFFE0: 0xA2, 0xFFE1: 0xA3, 0xFFE5: 0xA5}
 # Marks that belong to a number (５％, ６．０７): a run of width changes holds them with its digits.
 _NUMBER_MARKS = frozenset("%％‰.．")
+# Digits dropped or added inside a number are few (2392 → 232, 6.07 → 6.075); a longer cut that
+# ends inside one is an excerpt's edge (an excerpt starting at 2%左右 of 12%左右), not a number changed.
+_NUMBER_CHANGE = 8
 
 
 def fold_width(text: str) -> str:
@@ -309,8 +312,9 @@ def _wanted(diffs: list[Difference], i: int, a: str, b: str, segmenter: Segmente
         source = _word_span(diffs, i, a, segmenter)
     elif _word_sized(text_a + text_b):
         source, reprint = _cut_words(diff, a, b, segmenter)
-    source = _with_numbers(a, diff.source, source)
-    reprint = _with_numbers(b, diff.reprint, reprint)
+    if diff.kind == "substitution" or len(text_a + text_b) <= _NUMBER_CHANGE:
+        source = _with_numbers(a, diff.source, source)
+        reprint = _with_numbers(b, diff.reprint, reprint)
     if (source, reprint) == (diff.source, diff.reprint):
         return None
     return source, reprint
