@@ -115,7 +115,9 @@ def _words(source: str, span: tuple[int, int]) -> Iterator[tuple[int, str, str]]
 
 
 Candidate = tuple[int, str, str]  # where, old text, new text
-Finder = Callable[[str, list[tuple[int, int]], random.Random], list[Candidate]]
+# An edit made of several changes a proof-reader marks one by one (a quotation's two marks).
+Compound = list[Candidate]
+Finder = Callable[[str, list[tuple[int, int]], random.Random], list[Candidate] | list[Compound]]
 
 
 def _word_substitutions(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
@@ -228,6 +230,78 @@ def _punctuation_drops(source: str, quiet: list[tuple[int, int]], rng: random.Ra
     return found
 
 
+# Government reports name few people and quote no one: each passage gets one sentence naming an
+# official after a title and one paragraph of a leader's reported speech, so both are planted too.
+SURNAMES = "王李张刘陈杨赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许"
+GIVEN = "建国明远志强海峰立新晓东文华永红春生"
+SPEECH = (
+    "坚持稳中求进工作总基调",
+    "推动经济实现质的有效提升和量的合理增长",
+    "加强和完善现代化经济体系",
+    "持续改善人民生活",
+)
+_NAMED = re.compile("会议由(?:副省长|副市长|主任)([\u4e00-\u9fff]{3})主持")
+_INDIRECT = re.compile("习近平强调(，)要[^。]+(。)")
+_DIRECT = re.compile("习近平强调(：“)要[^。]+(。”)")
+
+
+def with_people(passage: str, rng: random.Random) -> str:
+    """The passage with an official named after a title in one sentence and a leader's speech as a paragraph."""
+    lines = passage.split("\n")[:-1]
+    name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
+    i = rng.randrange(len(lines))
+    lines[i] = f"会议由{rng.choice(['副省长', '副市长', '主任'])}{name}主持。" + lines[i]
+    words = "，".join(rng.sample(SPEECH, 2))
+    speech = f"习近平强调：“要{words}。”" if rng.random() < 0.5 else f"习近平强调，要{words}。"
+    lines.insert(rng.randrange(1, len(lines) + 1), speech)
+    return "\n".join(lines) + "\n"
+
+
+def _names(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    found = []
+    for m in _NAMED.finditer(source):
+        at, last = m.start(1) + 2, m.group(1)[2]
+        found.append((at, last, rng.choice([c for c in GIVEN if c != last])))
+    return found
+
+
+def _quotations(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Compound]:
+    """Indirect speech made a quotation, or a quotation made indirect speech: two marks each."""
+    found: list[Compound] = []
+    for m in _INDIRECT.finditer(source):
+        found.append([(m.start(1), "，", "：“"), (m.end(2), "", "”")])
+    for m in _DIRECT.finditer(source):
+        found.append([(m.start(1), "：“", "，"), (m.start(2), "。”", "。")])
+    return found
+
+
+def _speech_words(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    found = []
+    for m in re.finditer("习近平强调[^\n]+", source):
+        for word in ORDINARY:
+            at = source.find(word, m.start(), m.end())
+            if at >= 0:
+                found.append((at, word, rng.choice([w for w in ORDINARY if w[0] != word[0] and w[1] != word[1]])))
+    return found
+
+
+def _units(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    other = {
+        "万吨": "万斤",
+        "亿吨": "万吨",
+        "亿元": "万元",
+        "万元": "亿元",
+        "公顷": "亩",
+        "万亩": "万公顷",
+        "万人": "万户",
+    }
+    found = []
+    for start, end in quiet:
+        for m in re.finditer(f"(?<=[0-9])({'|'.join(other)})", source[start:end]):
+            found.append((start + m.start(), m.group(), other[m.group()]))
+    return found
+
+
 # Each kind of edit: how to find places for it, and what a proof-reader marks (kind, severity).
 EDITS: dict[str, tuple[Finder, str, str]] = {
     "word.substitution": (_word_substitutions, "substitution", "major"),
@@ -238,6 +312,10 @@ EDITS: dict[str, tuple[Finder, str, str]] = {
     "number.digit": (_number_changes, "substitution", "critical"),
     "number.transposed": (_transpositions, "substitution", "critical"),
     "number.chinese": (_chinese_numerals, "substitution", "critical"),
+    "number.unit": (_units, "substitution", "critical"),
+    "name.after_title": (_names, "substitution", "critical"),
+    "speech.word": (_speech_words, "substitution", "critical"),
+    "speech.quotation": (_quotations, "punctuation", "critical"),
     "width.digits_letters": (_widths, "substitution", "minor"),
     "punct.width": (_punctuation_widths, "punctuation", "minor"),
     "punct.dropped": (_punctuation_drops, "punctuation", "minor"),
@@ -253,15 +331,18 @@ def plant(source: str, rng: random.Random, names: tuple[str, ...] = tuple(EDITS)
     # Each edit's kind is drawn first, then its place, so rare kinds (第二 → 第三) are planted as
     # often as common ones (，→ ,).
     for _ in range(EDITS_PER_REPRINT * 4):
-        if len(chosen) == EDITS_PER_REPRINT or not kinds:
+        if len(chosen) >= EDITS_PER_REPRINT or not kinds:
             break
         name = rng.choice(kinds)
-        at, old, new = rng.choice(pools[name])
-        if at < GAP or at + len(old) > len(source) - GAP:
+        drawn = rng.choice(pools[name])
+        changes = drawn if isinstance(drawn, list) else [drawn]
+        first, last = changes[0], changes[-1]
+        at, end = first[0], last[0] + len(last[1])
+        if at < GAP or end > len(source) - GAP:
             continue
-        if all(at + len(old) + GAP < p.at or p.at + len(p.old) + GAP < at for p in chosen):
+        if all(end + GAP < p.at or p.at + len(p.old) + GAP < at for p in chosen):
             _, kind, severity = EDITS[name]
-            chosen.append(Planted(name, at, old, new, kind, severity))
+            chosen.extend(Planted(name, *change, kind, severity) for change in changes)
     chosen.sort(key=lambda p: p.at)
     parts, places, done, shift = [], [], 0, 0
     for edit in chosen:
@@ -282,7 +363,7 @@ def cases(seed: int = SEED, names: tuple[str, ...] = tuple(EDITS)) -> list[Case]
     for path in files:
         text = path.read_text(encoding="utf-8")
         for _ in range(REPRINTS_PER_TEXT):
-            case = plant(passage(text, rng), rng, names)
+            case = plant(with_people(passage(text, rng), rng), rng, names)
             if case.edits:
                 made.append(case)
     return made

@@ -9,9 +9,10 @@ from yuanwen.check import check
 from yuanwen.fix import RESTORED_KINDS, corrected
 from yuanwen.model import Document
 
-# Measured with SEED on this code: every figure 1.000 (at acfb8cb, before: substitution recall
-# 0.628, omission precision 0.599, insertion precision 0.716, critical recall 0.953). The floors
-# leave room for a finding or two lost to a change elsewhere, not for a kind of edit missed.
+# Measured with SEED (and seeds 1-3) on this code: every figure 1.000, no false critical. At acfb8cb,
+# before issue 8: substitution recall 0.724, omission precision 0.581, insertion precision 0.652,
+# critical recall 0.717, 28 false criticals. The floors leave room for a finding or two lost to a
+# change elsewhere, not for a kind of edit missed.
 FLOORS = {"precision": 0.97, "recall": 0.97, "critical_recall": 0.98, "exact": 0.9}
 
 

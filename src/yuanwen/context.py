@@ -37,8 +37,10 @@ _PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
 # A name is two to four characters; the tagger splits an unknown one (张明远 → 张 明远) into a
 # surname and a part of at most two characters.
 _NAME_CHARS = (2, 4)
-# Tags of words that are never a surname standing alone (和 in 书记和省长 is a conjunction).
-_NOT_A_SURNAME = frozenset({"c", "p", "u", "uj", "ul", "uz", "ug", "ud", "uv", "d", "r", "f", "m", "v"})
+# Tags of words that end a name after a title: verbs (主持), prepositions (在), conjunctions (和),
+# particles, pronouns, numerals and marks.
+_FUNCTION_WORDS = frozenset({"c", "p", "uj", "ul"})
+_NOT_IN_A_NAME = frozenset({"c", "p", "u", "uj", "ul", "uz", "ug", "ud", "uv", "d", "r", "f", "m", "v", "x", "vn"})
 _OPENING = frozenset('“「『"')
 _CLOSING = frozenset('”」』"')
 _QUOTES = _OPENING | _CLOSING
@@ -179,30 +181,23 @@ class Context:
         The tagger alone calls 高水平 and 明显改善 names (its dictionary tags them nr), so a word
         starting with a surname is a name only where the text itself says a person is meant."""
         start, end = max(0, span.start - _TERM_WINDOW), min(len(content), span.end + _TERM_WINDOW)
+        titles = self._titles.finditer(content, max(0, start - _TERM_WINDOW), end) if self._titles else ()
+        after = [m.end() for m in titles if content.startswith(self._surnames, m.end())]
+        named = (_name_after_title(self._segmenter.words(content[p : p + _NAME_CHARS[1] + 2], p)) for p in after)
         words = self._segmenter.words(content[start:end], start)
-        persons = []
-        for i, word in enumerate(words):
-            name = self._name_at(words, i)
-            if name is None:
-                continue
-            titled = content[max(0, name.start - _TERM_WINDOW) : name.start].endswith(self._title_words)
-            marked = content.startswith(self._person_marks, name.end)
-            if titled or (marked and word.tag in _PERSON_TAGS):
-                persons.append(name)
-        return persons
+        return [name for name in named if name] + [
+            Span(w.start, w.end) for w in words if self._marked_person(w, content)
+        ]
 
-    def _name_at(self, words: list[Token], i: int) -> Span | None:
-        """The name that may start at words[i]: a word starting with a surname, or a surname and the part after it."""
-        word = words[i]
-        if not word.text.startswith(self._surnames) or word.tag in _NOT_A_SURNAME:
-            return None
+    def _marked_person(self, word: Token, content: str) -> bool:
+        """A word tagged a name, of a name's length and starting with a surname, before 同志."""
         low, high = _NAME_CHARS
-        if low <= len(word.text) <= high:
-            return Span(word.start, word.end)
-        following = words[i + 1] if i + 1 < len(words) else None
-        if len(word.text) == 1 and following is not None and len(following.text) <= high - 2:
-            return Span(word.start, following.end)
-        return None
+        return (
+            word.tag in _PERSON_TAGS
+            and low <= len(word.text) <= high
+            and word.text.startswith(self._surnames)
+            and content.startswith(self._person_marks, word.end)
+        )
 
     def _texts(self, diff: Difference) -> tuple[str, str]:
         a = self._source.content[diff.source.start : diff.source.end]
@@ -227,6 +222,22 @@ class Context:
         start, end = max(0, span.start - _TERM_WINDOW), min(len(text.content), span.end + _TERM_WINDOW)
         words = self._segmenter.words(text.content[start:end], start)
         return [w for w in words if _overlaps(Span(w.start, w.end), span)]
+
+
+def _name_after_title(words: list[Token]) -> Span | None:
+    """The name the words start with, after a title: up to the verb, mark or particle after it.
+
+    The tagger splits a name it does not know (许立新 → 许 立新, 郭强永 → 郭强 永), so the name is
+    the words after the title, at most a name's length, until one that cannot be part of a name."""
+    first = words[0]
+    if first.tag in _FUNCTION_WORDS:
+        return None  # 书记和省长: 和 is a conjunction, not a surname
+    end = first.end
+    for word in words[1:]:
+        if word.tag in _NOT_IN_A_NAME or word.end - first.start > _NAME_CHARS[1] - 1:
+            break
+        end = word.end
+    return Span(first.start, end)
 
 
 def _speech_mark(content: str, i: int) -> bool:
