@@ -8,6 +8,7 @@ reprint too, since a wrong name is as wrong as a changed one.
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
 
@@ -81,6 +82,9 @@ class Context:
 
     def holds_letters(self, diff: Difference) -> bool:
         return _LATIN.search(fold_width("".join(self._texts(diff)))) is not None
+
+    def holds_symbols(self, diff: Difference) -> bool:
+        return any(unicodedata.category(ch).startswith("S") for ch in "".join(self._texts(diff)))
 
     def quotation(self, diff: Difference) -> bool:
         a, b = self._texts(diff)

@@ -188,9 +188,9 @@ def _continues(last: tuple[Span, Span], piece_a: Span, piece_b: Span) -> bool:
 
 
 def _width_change(pieces: tuple[Span, Span], text_a: str, change: Difference) -> Difference:
-    """A run of characters that differ only in width: punctuation when it holds only marks."""
+    """A run of characters that differ only in width: a substitution of digits or letters, else punctuation (＋, ％)."""
     piece_a, piece_b = pieces
-    kind: Kind = "punctuation" if is_punctuation(text_a[piece_a.start : piece_a.end]) else "substitution"
+    kind: Kind = "substitution" if any(ch.isalnum() for ch in text_a[piece_a.start : piece_a.end]) else "punctuation"
     return Difference(kind, _shift(piece_a, change.source.start), _shift(piece_b, change.reprint.start))
 
 

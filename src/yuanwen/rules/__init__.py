@@ -17,6 +17,7 @@ CONDITIONS = frozenset(
         "width_only",
         "holds_digits",
         "holds_letters",
+        "holds_symbols",
         "quotation",
         "outside_body",
         "in_heading",
