@@ -305,7 +305,9 @@ def _wanted(diffs: list[Difference], i: int, a: str, b: str, segmenter: Segmente
     """The spans a difference should cover in each text: the words and numbers it cuts into."""
     diff = diffs[i]
     text_a, text_b = a[diff.source.start : diff.source.end], b[diff.reprint.start : diff.reprint.end]
-    if diff.kind == "punctuation" or (text_a and text_b and fold_width(text_a) == fold_width(text_b)):
+    if (diff.kind == "punctuation" and not _number_mark(diff, a, b)) or (
+        text_a and text_b and fold_width(text_a) == fold_width(text_b)
+    ):
         return None
     source, reprint = diff.source, diff.reprint
     if diff.kind == "substitution":
@@ -318,6 +320,17 @@ def _wanted(diffs: list[Difference], i: int, a: str, b: str, segmenter: Segmente
     if (source, reprint) == (diff.source, diff.reprint):
         return None
     return source, reprint
+
+
+def _number_mark(diff: Difference, a: str, b: str) -> bool:
+    """Whether a change of marks changes a number: a decimal point or a percent sign (6.07 → 607, 5% → 5)."""
+    for text, span in ((a, diff.source), (b, diff.reprint)):
+        marks = text[span.start : span.end]
+        before = text[span.start - 1] if span.start else ""
+        after = text[span.end] if span.end < len(text) else ""
+        if marks and set(marks) <= _NUMBER_MARKS and before.isdigit() and (after.isdigit() or marks[0] in "%％‰"):
+            return True
+    return False
 
 
 def _with_numbers(text: str, span: Span, wanted: Span) -> Span:
