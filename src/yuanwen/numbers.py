@@ -33,15 +33,21 @@ def _alternation(words: tuple[str, ...]) -> str:
 
 
 _UNIT = f"(?:{_alternation(_UNITS)})"
+# 300余人, 1200万人以上, 5%左右: how exact a quantity is belongs to it (dropping 以上 changes it).
+_ABOUT = "[余多]"
+_BOUND = "(?:以上|以下|左右)"
 _MAGNITUDE = f"(?:{_alternation(_MAGNITUDES)})"
 # 6.07亿吨, 2,392万吨, ５％, 1.5个百分点: digits, decimal point or thousands groups, then a percent
 # sign or a magnitude and a unit.
-_ARABIC = f"[{_DIGITS}]+(?:[.．][{_DIGITS}]+|,[{_DIGITS}]{{3}}(?![{_DIGITS}]))*(?:[%％‰]|{_MAGNITUDE}?{_UNIT}?)"
+_ARABIC = (
+    f"[{_DIGITS}]+(?:[.．][{_DIGITS}]+|,[{_DIGITS}]{{3}}(?![{_DIGITS}]))*"
+    f"(?:[%％‰]|{_ABOUT}?{_MAGNITUDE}?{_UNIT}?){_BOUND}?"
+)
 # 第二批, 三分之一, 二十大, 十四五, 三千万吨; a lone 一 is an article (一个, 一些), never a number by itself.
 _ORDINAL = f"第[{_NUMERALS}]+{_UNIT}?"
 _FRACTION = f"[{_NUMERALS}]+分之[{_NUMERALS}]+"
-_RUN = f"(?P<run>[{_NUMERALS}]{{2,}}){_UNIT}?"
-_SINGLE = f"[二三四五六七八九十两]{_UNIT}"
+_RUN = f"(?P<run>[{_NUMERALS}]{{2,}}){_ABOUT}?{_UNIT}?{_BOUND}?"
+_SINGLE = f"[二三四五六七八九十两]{_ABOUT}?{_UNIT}{_BOUND}?"
 _TOKEN = re.compile(f"{_ARABIC}|{_ORDINAL}|{_FRACTION}|{_RUN}|{_SINGLE}")
 # A token is never longer than this (1,234,567.89万亿元 has 16 characters); windows this wide
 # around a span find every token touching it.
