@@ -238,7 +238,9 @@ def _name_after_title(words: list[Token]) -> Span | None:
         return None  # 书记和省长: 和 is a conjunction, not a surname
     end = first.end
     for word in words[1:]:
-        if word.tag in _NOT_IN_A_NAME or word.end - first.start > _NAME_CHARS[1] - 1:
+        # A surname alone is no name: the word after it is its given name, whatever its tag (孙 建春).
+        alone = end - first.start == 1
+        if (word.tag in _NOT_IN_A_NAME and not alone) or word.end - first.start > _NAME_CHARS[1] - 1:
             break
         end = word.end
     return Span(first.start, end)
