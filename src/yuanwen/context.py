@@ -179,6 +179,39 @@ class Context:
         # Only a stretch of the reprint found in no source is aligned to an empty text.
         return not self._source.content
 
+    def whole_names(self, diffs: list[Difference]) -> list[Difference]:
+        """Substitutions grown over the person's name they cut into: 建春 → 建新 in 孙建春 becomes 孙建春 → 孙建新.
+
+        The tagger splits a name it does not know, so the diff stage cannot grow to it; a name
+        is known here, by the title before it. Only shared text around the change is taken in."""
+        grown = list(diffs)
+        for i, diff in enumerate(diffs):
+            if diff.kind != "substitution":
+                continue
+            for name in self._persons_near(self._source.content, diff.source):
+                if _overlaps(name, diff.source) and not _within(name, diff.source):
+                    grown[i] = self._grown_over(diff, name, diffs, i)
+                    break
+        return grown
+
+    def _grown_over(self, diff: Difference, name: Span, diffs: list[Difference], i: int) -> Difference:
+        """The difference grown by the same shared characters on both sides to hold the name, if it can."""
+        left, right = max(0, diff.source.start - name.start), max(0, name.end - diff.source.end)
+        source = Span(diff.source.start - left, diff.source.end + right)
+        reprint = Span(diff.reprint.start - left, diff.reprint.end + right)
+        a, b = self._source.content, self._reprint.content
+        before = diffs[i - 1] if i else None
+        after = diffs[i + 1] if i + 1 < len(diffs) else None
+        shared = (
+            reprint.start >= 0
+            and a[source.start : diff.source.start] == b[reprint.start : diff.reprint.start]
+            and a[diff.source.end : source.end] == b[diff.reprint.end : reprint.end]
+        )
+        apart = (before is None or (before.source.end <= source.start and before.reprint.end <= reprint.start)) and (
+            after is None or (source.end <= after.source.start and reprint.end <= after.reprint.start)
+        )
+        return Difference(diff.kind, source, reprint) if shared and apart else diff
+
     def _persons_near(self, content: str, span: Span) -> list[Span]:
         """Persons' names around a span, by evidence: a title just before (总理李强) or 同志 just after.
 
