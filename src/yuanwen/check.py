@@ -60,7 +60,7 @@ def check(
     words, locator = rules_segmenter(rules), Locator(reprint)
     findings = [finding for pairing in pairings for finding in _graded(pairing, rules, words, locator)]
     infos = _source_infos(pairings, reprint_map, whole=isinstance(source, Document))
-    return Report(reprint=reprint, sources=infos, findings=tuple(findings))
+    return Report(reprint=reprint, sources=infos, findings=tuple(findings), reprint_map=reprint_map)
 
 
 def _require_common_text(alignment: Alignment, source: Document, reprint: Document) -> None:
@@ -91,7 +91,7 @@ def _source_infos(pairings: Sequence[Pairing], reprint: TextMap, whole: bool) ->
             path=source.path,
             chars=len(source.text.text),
             matched_chars=sum(p.alignment.matched_chars for p in mine),
-            text=source.text.text,
+            map=source.text,
             parts=() if whole else _joined_spans([reprint.to_read(p.span) for p in mine], reprint.text),
         )
         for source, mine in drawn.values()

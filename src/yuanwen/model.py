@@ -32,6 +32,9 @@ class Document:
     format: str
     text: str
     anchors: tuple[Anchor, ...] = ()
+    # The .docx the text was read from (for a .doc, .wps or .odt: LibreOffice's .docx of it), so
+    # the Word outputs edit the user's own file without reading or converting it again.
+    data: bytes | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -146,16 +149,20 @@ class Finding:
 
 @dataclass(frozen=True)
 class SourceInfo:
-    """A source text a report was checked against, with its text as read (for side-by-side views)."""
+    """A source text a report was checked against, with its text as read and its TextMap (for side-by-side views)."""
 
     id: str
     title: str | None
     path: str | None
     chars: int
     matched_chars: int
-    text: str = field(default="", repr=False, compare=False)
+    map: TextMap = field(repr=False, compare=False)
     # The stretches of the reprint (as read) drawn from this source; none means all of it.
     parts: tuple[Span, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return self.map.text
 
 
 @dataclass(frozen=True)
@@ -165,6 +172,7 @@ class Report:
     reprint: Document
     sources: tuple[SourceInfo, ...]
     findings: tuple[Finding, ...]
+    reprint_map: TextMap = field(repr=False, compare=False)
 
     @property
     def summary(self) -> dict[Severity, int]:
@@ -177,6 +185,15 @@ class Report:
         """True when a finding is at or above the given severity."""
         limit = SEVERITIES.index(fail_on)
         return any(SEVERITIES.index(f.severity) <= limit for f in self.findings)
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    """A change to make in the reprint: its span (as read) replaced by a text, with a note saying why."""
+
+    span: Span
+    text: str
+    note: str
 
 
 @dataclass(frozen=True)

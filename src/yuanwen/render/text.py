@@ -6,6 +6,7 @@ import click
 
 from yuanwen.chars import is_punctuation
 from yuanwen.model import SEVERITIES, Finding, Report, Severity
+from yuanwen.texts import flat, shorten
 
 SEVERITY_NAMES: dict[Severity, str] = {"critical": "严重", "major": "重要", "minor": "一般", "info": "提示"}
 KIND_NAMES = {"substitution": "改动", "omission": "删节", "insertion": "增添", "punctuation": "标点"}
@@ -88,13 +89,7 @@ def _finding(finding: Finding, text: str, sources: dict[str | None, str]) -> lis
 def _context(finding: Finding, text: str) -> str:
     """A few characters of the reprint around the finding, the finding itself bracketed."""
     start, end = finding.reprint_span.start, finding.reprint_span.end
-    before = _flat(text[max(0, start - _CONTEXT * 2) : start])[-_CONTEXT:]
-    after = _flat(text[end : end + _CONTEXT * 2])[:_CONTEXT]
-    shown = _flat(finding.reprint_text) or "∧"
-    if len(shown) > 2 * _CONTEXT:
-        shown = f"{shown[:_CONTEXT]}……{shown[-4:]}"
+    before = flat(text[max(0, start - _CONTEXT * 2) : start])[-_CONTEXT:]
+    after = flat(text[end : end + _CONTEXT * 2])[:_CONTEXT]
+    shown = shorten(flat(finding.reprint_text), 2 * _CONTEXT, head=_CONTEXT, tail=4, count=False) or "∧"
     return f"…{before}【{shown}】{after}…"
-
-
-def _flat(text: str) -> str:
-    return "".join(text.split())
