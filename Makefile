@@ -41,6 +41,7 @@ bench: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python benchmarks/bench_library.py --texts 10000
 	$(BIN)/python benchmarks/bench_web_report.py
 	$(BIN)/python benchmarks/bench_web_load.py
+	$(BIN)/python benchmarks/bench_lint.py
 
 # Edits of every kind planted in corpus texts: per-kind precision and recall, critical recall
 # (tests/test_evaluation.py holds the floors `make test` enforces).

@@ -52,6 +52,9 @@ def restorable(finding: Finding, kinds: frozenset[Kind]) -> bool:
     """True when a finding is of a chosen kind and undoing it keeps the reprint's header and excerpting."""
     if finding.kind not in kinds or finding.rule.startswith(_KEPT_RULES):
         return False
+    # A source-free finding (yuanwen.lint) with no single suggested wording has nothing to restore.
+    if finding.source_id is None and finding.kind == "substitution" and not finding.source_text:
+        return False
     return not (finding.severity == "info" and finding.kind in ("omission", "insertion"))
 
 
@@ -75,6 +78,7 @@ def _note(finding: Finding) -> str:
     elif not now:
         action = f"已按原文删去增添的文字：“{was}”"
     else:
-        action = f"已按原文改正：“{was}”改为“{now}”"
+        basis = "按原文" if finding.source_id is not None else "按规范写法"
+        action = f"已{basis}改正：“{was}”改为“{now}”"
     kind = f"{SEVERITY_NAMES[finding.severity]}·{KIND_NAMES[finding.kind]}"
     return f"{action}\n【{kind}】{finding.message}\n规则：{finding.rule}"

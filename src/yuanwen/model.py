@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -166,6 +167,15 @@ class SourceInfo:
 
 
 @dataclass(frozen=True)
+class TextDate:
+    """The days a text speaks of (one day, a month or a year; None when not found) and how they were found."""
+
+    first: date | None
+    last: date | None
+    how: str
+
+
+@dataclass(frozen=True)
 class Report:
     """Everything a check found, ready for any renderer."""
 
@@ -173,6 +183,8 @@ class Report:
     sources: tuple[SourceInfo, ...]
     findings: tuple[Finding, ...]
     reprint_map: TextMap = field(repr=False, compare=False)
+    # The date the source-free checks read the reprint at; None when they did not run.
+    text_date: TextDate | None = None
 
     @property
     def summary(self) -> dict[Severity, int]:
@@ -201,3 +213,5 @@ class CheckOptions:
     """All options of a check, in one place."""
 
     rule_files: tuple[Path, ...] = field(default_factory=tuple)
+    # The reprint's date for the source-free checks, when the user gives it (else found in the text).
+    day: date | None = None

@@ -220,7 +220,9 @@ def comment_text(finding: Finding) -> str:
     """What a comment says: severity and kind, the message, the source's wording, the rule."""
     lines = [f"【{SEVERITY_NAMES[finding.severity]}·{KIND_NAMES[finding.kind]}】{finding.message}"]
     if finding.source_text:
-        lines.append(f"原文：{shorten(unwrapped(finding.source_text), _QUOTE_CHARS)}")
+        # A finding with no source (yuanwen.lint) carries a suggested wording instead.
+        label = "原文" if finding.source_id is not None else "建议"
+        lines.append(f"{label}：{shorten(unwrapped(finding.source_text), _QUOTE_CHARS)}")
     if finding.kind == "omission":
         lines.append("（批注标在删节处的前一个字上）")
     lines.append(f"规则：{finding.rule}")

@@ -19,7 +19,7 @@ from importlib.resources import files
 from itertools import pairwise
 
 from yuanwen.model import SEVERITIES, Finding, Report, SourceInfo, Span, TextMap
-from yuanwen.render.text import KIND_NAMES, SEVERITY_NAMES, heading, summary_line
+from yuanwen.render.text import KIND_NAMES, SEVERITY_NAMES, date_line, heading, summary_line
 
 # A hard wrap between two Latin words or digits stands for a space; anywhere else it is layout.
 _LATIN_WRAP = re.compile(r"(?<=[0-9A-Za-z,.;:!?])[^\S\n]*\n\s*(?=[0-9A-Za-z])")
@@ -92,7 +92,9 @@ def _pairs(report: Report) -> list[_Pair]:
     reprint = _Text(report.reprint_map)
     whole = Span(0, len(reprint.text))
     if len(report.sources) <= 1:
-        info = report.sources[0] if report.sources else SourceInfo("source", None, None, 0, 0, _NO_TEXT)
+        info = (
+            report.sources[0] if report.sources else SourceInfo("source", "无（不对照原文检查）", None, 0, 0, _NO_TEXT)
+        )
         return [_pair(reprint, info, report.findings, whole)]
     pairs = [
         _pair(reprint, info, [f for f in report.findings if f.source_id == info.id and _within(f, part)], part)
@@ -201,6 +203,11 @@ def _section(pair: _Pair, rows: str) -> str:
     )
 
 
+def _dated(report: Report) -> str:
+    """The date the source-free checks read the reprint at, when they ran."""
+    return "" if report.text_date is None else f'<p class="meta">{escape(date_line(report.text_date))}</p>'
+
+
 def _page(report: Report, body: str) -> str:
     """The whole page around the rows: heading, summary with filters, toolbar, strip."""
     style, script = _asset("report.css"), _asset("report.js")
@@ -209,7 +216,7 @@ def _page(report: Report, body: str) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta http-equiv="Content-Security-Policy" content="{_policy(script)}">'
         f"<title>原文核对报告 · {escape(report.reprint.path or '')}</title><style>{style}</style></head>"
-        f'<body><header><h1>原文核对报告</h1><p class="meta">{escape(heading(report))}</p>'
+        f'<body><header><h1>原文核对报告</h1><p class="meta">{escape(heading(report))}</p>{_dated(report)}'
         f"{_summary(report)}</header>{_toolbar()}"
         f'<main id="report">{body}</main><nav id="strip" aria-label="差异分布"></nav>'
         f"<script>{script}</script></body></html>\n"

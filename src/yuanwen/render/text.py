@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from yuanwen.chars import is_punctuation
-from yuanwen.model import SEVERITIES, Finding, Report, Severity
+from yuanwen.model import SEVERITIES, Finding, Report, Severity, TextDate
 from yuanwen.texts import flat, shorten
 
 SEVERITY_NAMES: dict[Severity, str] = {"critical": "严重", "major": "重要", "minor": "一般", "info": "提示"}
@@ -25,6 +25,8 @@ _ALMOST_ALL = 0.9
 def render_text(report: Report) -> str:
     """The report for a person at a terminal; colour codes are dropped when not a terminal."""
     lines: list[str] = [heading(report)]
+    if report.text_date is not None:
+        lines.append(date_line(report.text_date))
     punctuation = punctuation_line(report)
     if punctuation:
         lines.append(click.style(punctuation, bold=True))
@@ -43,8 +45,9 @@ def summary_line(report: Report) -> str:
     counts = report.summary
     parts = "，".join(f"{SEVERITY_NAMES[s]} {counts[s]}" for s in SEVERITIES)
     if not report.findings:
-        return "转载稿与原文一致，未发现差异。"
-    return f"共 {len(report.findings)} 处差异：{parts}。"
+        return "转载稿与原文一致，未发现差异。" if report.sources else "未发现问题。"
+    what = "差异" if report.sources else "问题"
+    return f"共 {len(report.findings)} 处{what}：{parts}。"
 
 
 def punctuation_line(report: Report) -> str | None:
@@ -66,8 +69,18 @@ def _marks(text: str) -> int:
 
 
 def heading(report: Report) -> str:
+    if not report.sources:
+        return f"检查 {report.reprint.path}（{len(report.reprint.text)} 字）：无原文，按日期、职务和规范写法检查"
     sources = "、".join(s.title or s.path or s.id for s in report.sources)
     return f"核对 {report.reprint.path}（{len(report.reprint.text)} 字）← 原文 {sources}"
+
+
+def date_line(found: TextDate) -> str:
+    """Which date the source-free checks read the text at, and why."""
+    if found.first is None or found.last is None:
+        return f"文本日期：{found.how}"
+    days = found.first.isoformat() if found.first == found.last else f"{found.first} 至 {found.last}"
+    return f"文本日期：{days}（{found.how}）"
 
 
 def _source_names(report: Report) -> dict[str | None, str]:
