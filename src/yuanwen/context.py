@@ -12,8 +12,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
 
-from yuanwen.chars import SENTENCE_ENDS
-from yuanwen.diff import fold_width
+from yuanwen.chars import SENTENCE_ENDS, fold_width
 from yuanwen.model import Alignment, Difference, Span, TextMap
 from yuanwen.normalize import is_boundary
 from yuanwen.numbers import tokens_near

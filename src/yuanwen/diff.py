@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from yuanwen.chars import is_punctuation
+from yuanwen.chars import fold_width, is_punctuation
 from yuanwen.model import Alignment, Difference, Edit, Kind, Span, TextMap
 from yuanwen.normalize import is_boundary
 from yuanwen.numbers import tokens_near
@@ -41,18 +41,11 @@ _JOIN_MAX = 4
 _LOPSIDED_CHARS = 40
 _LOPSIDED_RATIO = 8
 _PROPER_TAGS = frozenset({"nr", "nrfg", "nrt", "ns", "nt", "nz"})
-# The full-width forms of ASCII (Ａ, ２, ＋, ％) and of ¢ £ ¥: the same character in another width.
-_WIDTH_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0xFFE0: 0xA2, 0xFFE1: 0xA3, 0xFFE5: 0xA5}
 # Marks that belong to a number (５％, ６．０７): a run of width changes holds them with its digits.
 _NUMBER_MARKS = frozenset("%％‰.．")
 # Digits dropped or added inside a number are few (2392 → 232, 6.07 → 6.075); a longer cut that
 # ends inside one is an excerpt's edge (an excerpt starting at 2%左右 of 12%左右), not a number changed.
 _NUMBER_CHANGE = 8
-
-
-def fold_width(text: str) -> str:
-    """The text with full-width forms of ASCII characters made half-width, and nothing else changed."""
-    return text.translate(_WIDTH_FOLD)
 
 
 def differences(alignment: Alignment, segmenter: Segmenter, marks: frozenset[str] = frozenset()) -> list[Difference]:
