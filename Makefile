@@ -9,7 +9,7 @@ SYSTEM_STAMP := $(VENV)/.system
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -e '.[test,spark]'
 	touch $(STAMP)
 
 # Debian packages the tests drive: Chromium (the HTML report in a real browser), LibreOffice

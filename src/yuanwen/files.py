@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -17,13 +19,20 @@ def write_atomic(path: Path, data: bytes) -> None:
         with path.open("wb") as out:
             out.write(data)
         return
+    with atomic_file(path) as out:
+        out.write(data)
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A file to write path through piece by piece, whole or not at all (as write_atomic), in bounded memory."""
     folder = path.parent
     temporary = folder / f".{path.name}.{secrets.token_hex(6)}.tmp"
     # Mode 0o666 less the umask, as a file the user creates gets; an existing file's mode is kept.
     handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            yield out
             out.flush()
             os.fsync(out.fileno())
         if path.exists():

@@ -8,6 +8,7 @@ from __future__ import annotations
 import click
 
 from yuanwen import __version__
+from yuanwen.cli.audit import audit
 from yuanwen.cli.check import check, extract, fix
 from yuanwen.cli.common import fail
 from yuanwen.cli.library import library_group
@@ -19,7 +20,7 @@ def cli() -> None:
     """yuanwen（原文）：核对转载稿是否忠实于权威原文，并指出每一处差异。"""
 
 
-for command in (check, fix, extract, library_group):
+for command in (check, fix, extract, library_group, audit):
     cli.add_command(command)
 
 

@@ -1,0 +1,396 @@
+"""Audit a whole archive: every document under the given paths checked against its sources in the library.
+
+1. walk the inputs: each file, and each HTML page of a web archive (WARC), with its content hash
+2. skip a document the state in OUT holds with the same content, library and checker
+3. check the rest in a pool of worker processes, each with the library open read-only; a worker
+   writes its document's JSON and HTML reports (atomically) and hands back the rows
+4. record each outcome in the state, an SQLite file, a transaction every fraction of a second
+5. rebuild summary.csv, summary.jsonl, findings.jsonl and index.html from the state, in walk order
+
+A kill at any moment loses at most the open transaction: the re-run checks those documents again,
+and the outputs, written only in step 5, are those of an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sqlite3
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from functools import partial
+from multiprocessing import get_context
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from yuanwen.errors import YuanwenError
+from yuanwen.extract import MAX_BYTES, read_bytes, read_document
+from yuanwen.files import write_atomic
+from yuanwen.library import Library, files_in
+from yuanwen.model import CheckOptions, Document, Report, Severity
+from yuanwen.outcome import audited, failed
+
+if TYPE_CHECKING:
+    from warcio.recordloader import ArcWarcRecord
+
+STATE_FILE = "audit.sqlite3"
+REPORTS = "reports"
+# Documents in flight per worker: enough that a worker never waits for the next one, few enough
+# that the bytes of web-archive pages waiting in the queue stay small.
+IN_FLIGHT_PER_JOB = 4
+# Outcomes are committed to the state at most this often: a commit per document would cost a
+# sync each; a kill loses at most this long of work.
+COMMIT_SECONDS = 0.5
+# How often an orphaned worker notices its audit was killed, and ends.
+PARENT_POLL_SECONDS = 1.0
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+class AuditError(YuanwenError):
+    """The audit as a whole cannot go on; one line of Chinese says why."""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One document to audit: a file, or a page of a web archive (then `data` holds its bytes)."""
+
+    name: str  # the path, or the page's URL: the rows' `path`
+    uid: str  # unique within the audit: the path, or the archive's path and the page's number
+    digest: str | None  # the content hash; none when the bytes could not be read
+    path: Path | None = None
+    data: bytes | None = None
+    error: str | None = None  # why it cannot be read at all, known before any check
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Where an audit reads its sources and writes its outputs, and how many workers check."""
+
+    library: Path
+    out: Path
+    jobs: int
+    options: CheckOptions
+
+
+@dataclass(frozen=True)
+class Done:
+    """A document's outcome as the state keeps it: the rows, and the stem of its report files (if any)."""
+
+    uid: str
+    key: str
+    row: dict[str, Any]
+    findings: list[dict[str, Any]]
+    report: str | None
+
+
+@dataclass(frozen=True)
+class Totals:
+    """What an audit found: documents by status, and how many have a finding at or above --fail-on."""
+
+    documents: int
+    statuses: dict[str, int]
+    failing: int
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far an audit has come: documents done (checked now or found in the state), of how many."""
+
+    done: int
+    skipped: int
+    total: int | None
+
+
+def inputs(paths: Sequence[Path], out: Path) -> list[tuple[Path, bool]]:
+    """The files under the paths (the output folder left out), each with whether it is a web archive."""
+    inside = out.resolve()
+    return [(f, is_web_archive(f)) for f in files_in(paths) if not f.resolve().is_relative_to(inside)]
+
+
+def documents(files: Iterable[tuple[Path, bool]]) -> Iterator[Item]:
+    """Every document of the files: each file, or each HTML page of a web archive."""
+    for path, warc in files:
+        if not warc:
+            yield Item(str(path), str(path), _file_digest(path), path=path)
+            continue
+        try:
+            with path.open("rb") as stream:
+                yield from web_pages(stream, str(path))
+        except OSError as error:
+            yield Item(str(path), str(path), None, error=f"无法读取文件：{path}（{error.strerror}）")
+
+
+def is_web_archive(path: Path) -> bool:
+    """True for a WARC file, plain or gzipped, told from its first bytes."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(512)
+    except OSError:
+        return False
+    if head.startswith(b"\x1f\x8b"):
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head)
+        except zlib.error:
+            return False
+    return head.startswith(b"WARC/")
+
+
+def web_pages(stream: BinaryIO, origin: str) -> Iterator[Item]:
+    """The HTML pages a web archive holds (responses 2xx, resources), each named by its URL."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    number = 0
+    try:
+        for record in ArchiveIterator(stream):
+            if _is_page(record):
+                number += 1
+                yield _page(record, f"{origin}#{number}")
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as error:
+        reason = f"网页存档已损坏，其后的记录无法读取：{origin}（{type(error).__name__}）"
+        yield Item(origin, f"{origin}#{number + 1}", None, error=reason)
+
+
+def _is_page(record: ArcWarcRecord) -> bool:
+    if record.rec_type == "response" and record.http_headers is not None:
+        status = record.http_headers.get_statuscode() or ""
+        kind = record.http_headers.get_header("Content-Type") or ""
+        return status.startswith("2") and kind.lower().startswith(_HTML_TYPES)
+    kind = record.rec_headers.get_header("Content-Type") or ""
+    return record.rec_type == "resource" and kind.lower().startswith(_HTML_TYPES)
+
+
+def _page(record: ArcWarcRecord, uid: str) -> Item:
+    """A page's bytes (transfer and content encodings undone), refused past the size check reads."""
+    url = record.rec_headers.get_header("WARC-Target-URI") or uid
+    data = record.content_stream().read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        return Item(url, uid, None, error=f"网页过大（上限 {MAX_BYTES // (1024 * 1024)} MB）：{url}")
+    return Item(url, uid, hashlib.sha256(data).hexdigest(), data=data)
+
+
+def _file_digest(path: Path) -> str | None:
+    try:
+        with path.open("rb") as stream:
+            return hashlib.file_digest(stream, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def checker_identity(rule_files: Sequence[Path]) -> str:
+    """A digest of yuanwen's own code and rules and the user's rule files: what else decides a report."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".toml")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    for path in rule_files:
+        try:
+            digest.update(b"\0rules\0" + path.read_bytes())
+        except OSError as error:
+            raise AuditError(f"无法读取规则文件：{path}（{error.strerror}）") from error
+    return digest.hexdigest()
+
+
+class State:
+    """The audit's memory in OUT: each document's outcome by key, and this run's documents in walk order."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            self._db = sqlite3.connect(path, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            # NORMAL: a kill loses nothing committed; a power cut may lose the last commits, which
+            # the next run checks again.
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS done (uid TEXT PRIMARY KEY, key TEXT NOT NULL, row TEXT NOT NULL,"
+                " findings TEXT NOT NULL, report TEXT)"
+            )
+            self._db.execute("CREATE TABLE IF NOT EXISTS listing (seq INTEGER PRIMARY KEY, uid TEXT NOT NULL UNIQUE)")
+            self._db.execute("BEGIN")
+        except sqlite3.Error as error:
+            raise AuditError(f"无法使用审核状态文件：{path}（{error}）") from error
+        self._committed = time.monotonic()
+        self.reports = path.parent / REPORTS
+
+    def __enter__(self) -> State:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._db.in_transaction:
+            self._db.execute("COMMIT")
+        self._db.close()
+
+    def new_listing(self) -> None:
+        """Forget the last run's list of documents: this run lists its own as it walks."""
+        self._db.execute("DELETE FROM listing")
+
+    def listed(self, uid: str) -> bool:
+        """Put a document on this run's list; False when it is there already (given twice)."""
+        return self._db.execute("INSERT OR IGNORE INTO listing (uid) VALUES (?)", (uid,)).rowcount == 1
+
+    def has(self, uid: str, key: str) -> bool:
+        """True when the document was audited with this key and its report files are still there."""
+        row = self._db.execute("SELECT report FROM done WHERE uid = ? AND key = ?", (uid, key)).fetchone()
+        if row is None:
+            return False
+        stem = row[0]
+        return stem is None or all((self.reports / f"{stem}{suffix}").is_file() for suffix in (".json", ".html"))
+
+    def record(self, done: Done) -> None:
+        """Keep an outcome; commit when the last commit is COMMIT_SECONDS old."""
+        import json
+
+        self._db.execute(
+            "INSERT OR REPLACE INTO done (uid, key, row, findings, report) VALUES (?, ?, ?, ?, ?)",
+            (done.uid, done.key, json.dumps(done.row, ensure_ascii=False),
+             json.dumps(done.findings, ensure_ascii=False), done.report),
+        )  # fmt: skip
+        if time.monotonic() - self._committed > COMMIT_SECONDS:
+            self.commit()
+
+    def commit(self) -> None:
+        """Commit what is recorded, now."""
+        self._db.execute("COMMIT")
+        self._db.execute("BEGIN")
+        self._committed = time.monotonic()
+
+    def outcomes(self) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], str | None]]:
+        """This run's documents in walk order: each one's row, finding rows and report stem."""
+        import json
+
+        query = "SELECT d.row, d.findings, d.report FROM listing l JOIN done d USING (uid) ORDER BY l.seq"
+        for row, findings, report in self._db.execute(query):
+            yield json.loads(row), json.loads(findings), report
+
+    def reports_listed(self) -> set[str]:
+        """The stems of this run's report files."""
+        query = "SELECT d.report FROM listing l JOIN done d USING (uid) WHERE d.report IS NOT NULL"
+        return {str(row[0]) for row in self._db.execute(query)}
+
+
+def audit(
+    files: Iterable[tuple[Path, bool]], plan: Plan, fail_on: Severity, on_progress: Callable[[Progress], None]
+) -> Totals:
+    """Check every document of the files not already in the state, then write the outputs from the state."""
+    from yuanwen.audit_outputs import write_outputs
+
+    files = list(files)
+    counter = _Counter(on_progress, None if any(warc for _, warc in files) else len(files))
+    with Library.reading(plan.library) as library:
+        run_key = f"{library.identity()}/{checker_identity(plan.options.rule_files)}"
+    (plan.out / REPORTS).mkdir(parents=True, exist_ok=True)
+    with State(plan.out / STATE_FILE) as state:
+        state.new_listing()
+        _check_all(documents(files), plan, state, run_key, counter)
+        state.commit()
+        return write_outputs(state, plan.out, fail_on)
+
+
+@dataclass
+class _Counter:
+    """Counts documents done and tells the caller after each."""
+
+    on_progress: Callable[[Progress], None]
+    total: int | None
+    done: int = 0
+    skipped: int = 0
+
+    def tick(self, skipped: bool = False) -> None:
+        self.done += 1
+        self.skipped += skipped
+        self.on_progress(Progress(self.done, self.skipped, self.total))
+
+
+def _check_all(items: Iterator[Item], plan: Plan, state: State, run_key: str, counter: _Counter) -> None:
+    """Send each document not in the state to the pool, at most IN_FLIGHT_PER_JOB per worker at a time."""
+    pending: set[Future[Done]] = set()
+    start = (plan.library, plan.options, plan.out / REPORTS, os.getpid())
+    # spawn, not fork: a worker must not inherit the state's open SQLite connection.
+    context = get_context("spawn")
+    with ProcessPoolExecutor(plan.jobs, mp_context=context, initializer=_start_worker, initargs=start) as pool:
+        for item in items:
+            key = hashlib.sha256(f"{item.digest}/{run_key}".encode()).hexdigest() if item.digest else ""
+            if not state.listed(item.uid) or (key and state.has(item.uid, key)):
+                counter.tick(skipped=True)
+            elif item.error is not None:
+                state.record(Done(item.uid, key, failed(item.name, item.error).row, [], None))
+                counter.tick()
+            else:
+                pending.add(pool.submit(_audit_one, item, key))
+            while len(pending) >= IN_FLIGHT_PER_JOB * plan.jobs:
+                pending = _record_some(pending, state, counter)
+        while pending:
+            pending = _record_some(pending, state, counter)
+
+
+def _record_some(pending: set[Future[Done]], state: State, counter: _Counter) -> set[Future[Done]]:
+    """Wait for at least one document, record every one finished; the rest are still pending."""
+    finished, still = wait(pending, return_when=FIRST_COMPLETED)
+    for future in finished:
+        state.record(future.result())
+        counter.tick()
+    return still
+
+
+@dataclass
+class _Worker:
+    """What a worker process opens once: the library, read-only, and the options with their rules."""
+
+    library: Library
+    options: CheckOptions
+    reports: Path
+
+
+_worker: list[_Worker] = []
+
+
+def _start_worker(library: Path, options: CheckOptions, reports: Path, parent: int) -> None:
+    """Open the library and load the rules once; end when the audit's process is gone (killed)."""
+    from yuanwen.rules import load_rules
+
+    threading.Thread(target=_watch, args=(parent,), daemon=True, name="yuanwen-watch").start()
+    load_rules(options.rule_files)
+    _worker.append(_Worker(Library.reading(library), options, reports))
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
+
+
+def _audit_one(item: Item, key: str) -> Done:
+    """In a worker: check one document, write its reports, hand back its rows."""
+    worker = _worker[0]
+    outcome = audited(item.name, partial(_read, item), worker.library, worker.options)
+    stem = None
+    if outcome.report is not None:
+        stem = report_stem(item.uid, item.name)
+        _write_reports(outcome.report, worker.reports / stem)
+    return Done(item.uid, key, outcome.row, outcome.findings, stem)
+
+
+def _read(item: Item) -> Document:
+    if item.path is not None:
+        return read_document(item.path)
+    return read_bytes(item.data or b"", item.name)
+
+
+def _write_reports(report: Report, stem: Path) -> None:
+    from yuanwen.render.html import render_html
+    from yuanwen.render.json import render_json
+
+    write_atomic(stem.with_name(stem.name + ".json"), render_json(report).encode("utf-8"))
+    write_atomic(stem.with_name(stem.name + ".html"), render_html(report).encode("utf-8"))
+
+
+def report_stem(uid: str, name: str) -> str:
+    """A document's report file name without suffix: its own name, shortened, and a digest of its uid."""
+    last = [part for part in re.split(r"[/\\?#]", name) if part]
+    readable = re.sub(r"[^\w.-]+", "_", last[-1] if last else "page")[:40]
+    return f"{readable}-{hashlib.sha256(uid.encode()).hexdigest()[:12]}"
