@@ -13,12 +13,14 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Debian packages the tests drive: Chromium (the HTML report in a real browser), LibreOffice
-# (.doc/.wps/.odt input, and opening the DOCX report), Noto CJK (the PDFs the tests lay out).
+# (.doc/.wps/.odt input, and opening the DOCX report), Noto CJK (the PDFs the tests lay out),
+# Java 17 (PySpark's JVM, for yuanwen.spark).
 $(SYSTEM_STAMP): | $(STAMP)
-	@if ! command -v chromium >/dev/null || ! command -v soffice >/dev/null || ! fc-list :lang=zh | grep -qi noto; then \
-		echo "installing chromium, libreoffice-writer-nogui, fonts-noto-cjk (apt-get)"; \
+	@if ! command -v chromium >/dev/null || ! command -v soffice >/dev/null || ! fc-list :lang=zh | grep -qi noto \
+		|| ! command -v java >/dev/null; then \
+		echo "installing chromium, libreoffice-writer-nogui, fonts-noto-cjk, openjdk-17-jre-headless (apt-get)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-			chromium libreoffice-writer-nogui fonts-noto-cjk fontconfig >/dev/null; \
+			chromium libreoffice-writer-nogui fonts-noto-cjk fontconfig openjdk-17-jre-headless >/dev/null; \
 	fi
 	touch $@
 

@@ -15,30 +15,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from audit_archive import Archive, build_archive
+from audit_archive import Archive
 from conftest import run_cli
 from yuanwen.model import SEVERITIES
 
 OUTPUTS = ("summary.csv", "summary.jsonl", "findings.jsonl", "index.html")
 # Documents the killed audit must have committed before the kill: well into the run, far from its end.
 KILL_AFTER = 60
-
-
-@pytest.fixture(scope="session")
-def archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
-    return build_archive(tmp_path_factory.mktemp("audit"))
-
-
-@pytest.fixture(scope="session")
-def audited(archive: Archive) -> Path:
-    """The archive audited without interruption, with two workers."""
-    out = archive.folder.parent / "out"
-    result = run_cli("audit", archive.folder, "--library", archive.library, "--out", out, "--jobs", "2")
-    assert result.exit_code == 1, result.stderr  # planted edits of names and numbers are critical
-    assert f"共 {archive.documents} 份" in result.stderr
-    return out
 
 
 def summary(out: Path) -> list[dict[str, str]]:

@@ -33,7 +33,7 @@ from yuanwen.extract import MAX_BYTES, read_bytes, read_document
 from yuanwen.files import write_atomic
 from yuanwen.library import Library, files_in
 from yuanwen.model import CheckOptions, Document, Report, Severity
-from yuanwen.outcome import audited, failed
+from yuanwen.outcome import Outcome, audited, failed
 
 if TYPE_CHECKING:
     from warcio.recordloader import ArcWarcRecord
@@ -129,9 +129,13 @@ def is_web_archive(path: Path) -> bool:
     """True for a WARC file, plain or gzipped, told from its first bytes."""
     try:
         with path.open("rb") as stream:
-            head = stream.read(512)
+            return starts_web_archive(stream.read(512))
     except OSError:
         return False
+
+
+def starts_web_archive(head: bytes) -> bool:
+    """True when a file's first bytes (512 are enough) open a WARC file, plain or gzipped."""
     if head.startswith(b"\x1f\x8b"):
         try:
             head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head)
@@ -317,9 +321,6 @@ def _check_all(items: Iterator[Item], plan: Plan, state: State, run_key: str, co
             key = hashlib.sha256(f"{item.digest}/{run_key}".encode()).hexdigest() if item.digest else ""
             if not state.listed(item.uid) or (key and state.has(item.uid, key)):
                 counter.tick(skipped=True)
-            elif item.error is not None:
-                state.record(Done(item.uid, key, failed(item.name, item.error).row, [], None))
-                counter.tick()
             else:
                 pending.add(pool.submit(_audit_one, item, key))
             while len(pending) >= IN_FLIGHT_PER_JOB * plan.jobs:
@@ -367,12 +368,19 @@ def _watch(parent: int) -> None:
 def _audit_one(item: Item, key: str) -> Done:
     """In a worker: check one document, write its reports, hand back its rows."""
     worker = _worker[0]
-    outcome = audited(item.name, partial(_read, item), worker.library, worker.options)
+    outcome = outcome_of(item, worker.library, worker.options)
     stem = None
     if outcome.report is not None:
         stem = report_stem(item.uid, item.name)
         _write_reports(outcome.report, worker.reports / stem)
     return Done(item.uid, key, outcome.row, outcome.findings, stem)
+
+
+def outcome_of(item: Item, library: Library, options: CheckOptions) -> Outcome:
+    """One document's outcome: the failure its walk found, or its check against the library."""
+    if item.error is not None:
+        return failed(item.name, item.error)
+    return audited(item.name, partial(_read, item), library, options)
 
 
 def _read(item: Item) -> Document:

@@ -26,11 +26,16 @@ for command in (check, fix, extract, library_group, audit):
 
 def main() -> None:
     """The console script: click's own usage errors, too, become one line and exit 2."""
+    run(cli, "yuanwen --help")
+
+
+def run(command: click.Command, help_command: str) -> None:
+    """Run a command of yuanwen's: usage errors and Ctrl-C, too, become one line and exit 2."""
     try:
-        cli.main(standalone_mode=False)
+        command.main(standalone_mode=False)
     except click.exceptions.Abort:
         fail("已中断")
     except click.ClickException as error:
-        fail(f"用法有误：{error.format_message()}（yuanwen --help 查看用法）")
+        fail(f"用法有误：{error.format_message()}（{help_command} 查看用法）")
     except KeyboardInterrupt:
         fail("已中断")
