@@ -10,21 +10,23 @@ from pathlib import Path
 from typing import BinaryIO
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
     """Write data to path whole or not at all: a temporary file beside it, synced, then renamed over it.
 
-    A file that was there before stays intact until the new one is complete on disk."""
+    A file that was there before stays intact until the new one is complete on disk. `sync=False`
+    for many small files whose writer syncs them all at once later (os.sync): still whole or not
+    at all when a process is killed, not yet durable against a power cut."""
     if path.exists() and not path.is_file():
         # A device or a pipe (-o /dev/stdout, /dev/null) is written to, never replaced.
         with path.open("wb") as out:
             out.write(data)
         return
-    with atomic_file(path) as out:
+    with atomic_file(path, sync) as out:
         out.write(data)
 
 
 @contextlib.contextmanager
-def atomic_file(path: Path) -> Iterator[BinaryIO]:
+def atomic_file(path: Path, sync: bool = True) -> Iterator[BinaryIO]:
     """A file to write path through piece by piece, whole or not at all (as write_atomic), in bounded memory."""
     folder = path.parent
     temporary = folder / f".{path.name}.{secrets.token_hex(6)}.tmp"
@@ -34,7 +36,8 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
         with os.fdopen(handle, "wb") as out:
             yield out
             out.flush()
-            os.fsync(out.fileno())
+            if sync:
+                os.fsync(out.fileno())
         if path.exists():
             os.chmod(temporary, path.stat().st_mode & 0o7777)
         os.replace(temporary, path)
@@ -42,7 +45,8 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
-    _sync_folder(folder)
+    if sync:
+        _sync_folder(folder)
 
 
 def _sync_folder(folder: Path) -> None:
