@@ -91,25 +91,26 @@ def _excerpts(folder: Path, texts: list[str], rng: random.Random) -> list[Path]:
 
 def _booklets(folder: Path, texts: list[str], rng: random.Random) -> list[Path]:
     """Booklets reprinting excerpts of two or three different texts, one after the other."""
-    folder.mkdir(parents=True)
-    made = []
-    for number in range(BOOKLETS):
+
+    def booklet() -> str:
         parts = [excerpt(texts[i], rng, 1) for i in rng.sample(range(len(texts)), rng.randint(2, 3))]
-        path = folder / f"booklet-{number:02d}.txt"
-        path.write_text(HEADER + "\n\n".join(parts) + "\n", encoding="utf-8")
-        made.append(path)
-    return made
+        return HEADER + "\n\n".join(parts) + "\n"
+
+    return _text_files(folder, "booklet", [booklet() for _ in range(BOOKLETS)])
 
 
 def _foreign(folder: Path, texts: list[str], rng: random.Random) -> list[Path]:
     """Texts of the corpus's look found in no source: the library holds none of them."""
+    bodies = [excerpt(rng.choice(texts), rng, 0) for _ in range(FOREIGN)]
+    shifted = ["".join(chr(ord(c) + _SHIFT) if "\u4e00" <= c <= "\u9f00" else c for c in b) for b in bodies]
+    return _text_files(folder, "commentary", shifted)
+
+
+def _text_files(folder: Path, stem: str, bodies: list[str]) -> list[Path]:
     folder.mkdir(parents=True)
-    made = []
-    for number in range(FOREIGN):
-        body = excerpt(rng.choice(texts), rng, 0)
-        path = folder / f"commentary-{number:02d}.txt"
-        path.write_text("".join(chr(ord(c) + _SHIFT) if "\u4e00" <= c <= "\u9f00" else c for c in body), "utf-8")
-        made.append(path)
+    made = [folder / f"{stem}-{number:02d}.txt" for number in range(len(bodies))]
+    for path, body in zip(made, bodies, strict=True):
+        path.write_text(body, encoding="utf-8")
     return made
 
 

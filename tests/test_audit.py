@@ -15,11 +15,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+import test_render_html
 from audit_archive import Archive
 from conftest import run_cli
+from test_render_html import _open
 from yuanwen.model import SEVERITIES
 
 OUTPUTS = ("summary.csv", "summary.jsonl", "findings.jsonl", "index.html")
+# The HTML report's tests' browser (Debian's chromium, driven by playwright), for the index.
+browser = test_render_html.browser
 # Documents the killed audit must have committed before the kill: well into the run, far from its end.
 KILL_AFTER = 60
 
@@ -208,3 +212,35 @@ def _kill_group(group: int) -> None:
 
 def _tree(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_in_a_browser_the_index_sorts_and_filters(browser: Any, audited: Path) -> None:
+    problems: list[str] = []
+    page = _open(browser, audited / "index.html", problems)
+    assert page.inner_text("#shown") == "显示 300 份，共 300 份"
+    page.select_option("#status", "failed")
+    assert page.locator("tbody tr:visible").count() == 5
+    page.select_option("#status", "")
+    page.fill("#filter", "booklet-")
+    assert page.locator("tbody tr:visible").count() == 40
+    page.fill("#filter", "")
+    critical = page.locator("th", has_text="严重")
+    critical.click()
+    critical.click()
+    counts = [int(text) for text in page.locator("tbody tr td:nth-child(4)").all_inner_texts()]
+    assert counts == sorted(counts, reverse=True) and counts[0] > 0
+    page.locator("tbody tr a").first.click()
+    assert page.title().startswith("原文核对报告")
+    assert problems == []
+
+
+def test_in_a_browser_a_hostile_file_name_runs_nothing(browser: Any, archive: Archive, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    hostile = folder / '<img src=x onerror="window.__pwned=1">.txt'
+    hostile.write_bytes((archive.folder / "excerpts" / "excerpt-000.txt").read_bytes())
+    out = tmp_path / "out"
+    run_cli("audit", folder, "--library", archive.library, "--out", out, "--jobs", "1")
+    page = _open(browser, out / "index.html", [])
+    assert page.locator("tbody a").inner_text() == str(hostile)
+    assert page.evaluate("window.__pwned") is None

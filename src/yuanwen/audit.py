@@ -16,12 +16,14 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import signal
 import sqlite3
 import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import partial
 from multiprocessing import get_context
@@ -311,22 +313,32 @@ class _Counter:
 
 
 def _check_all(items: Iterator[Item], plan: Plan, state: State, run_key: str, counter: _Counter) -> None:
-    """Send each document not in the state to the pool, at most IN_FLIGHT_PER_JOB per worker at a time."""
-    pending: set[Future[Done]] = set()
+    """Check each document not in the state in a pool of workers; the outcomes go to the state."""
     start = (plan.library, plan.options, plan.out / REPORTS, os.getpid())
     # spawn, not fork: a worker must not inherit the state's open SQLite connection.
     context = get_context("spawn")
-    with ProcessPoolExecutor(plan.jobs, mp_context=context, initializer=_start_worker, initargs=start) as pool:
-        for item in items:
-            key = hashlib.sha256(f"{item.digest}/{run_key}".encode()).hexdigest() if item.digest else ""
-            if not state.listed(item.uid) or (key and state.has(item.uid, key)):
-                counter.tick(skipped=True)
-            else:
-                pending.add(pool.submit(_audit_one, item, key))
-            while len(pending) >= IN_FLIGHT_PER_JOB * plan.jobs:
-                pending = _record_some(pending, state, counter)
-        while pending:
+    try:
+        with ProcessPoolExecutor(plan.jobs, mp_context=context, initializer=_start_worker, initargs=start) as pool:
+            _dispatch(items, pool, plan.jobs, state, run_key, counter)
+    except BrokenProcessPool as error:
+        raise AuditError("核对进程意外退出（内存不足？）；重新运行会从中断处接着做") from error
+
+
+def _dispatch(
+    items: Iterator[Item], pool: ProcessPoolExecutor, jobs: int, state: State, run_key: str, counter: _Counter
+) -> None:
+    """Send each document not in the state to the pool, at most IN_FLIGHT_PER_JOB per worker at a time."""
+    pending: set[Future[Done]] = set()
+    for item in items:
+        key = hashlib.sha256(f"{item.digest}/{run_key}".encode()).hexdigest() if item.digest else ""
+        if not state.listed(item.uid) or (key and state.has(item.uid, key)):
+            counter.tick(skipped=True)
+        else:
+            pending.add(pool.submit(_audit_one, item, key))
+        while len(pending) >= IN_FLIGHT_PER_JOB * jobs:
             pending = _record_some(pending, state, counter)
+    while pending:
+        pending = _record_some(pending, state, counter)
 
 
 def _record_some(pending: set[Future[Done]], state: State, counter: _Counter) -> set[Future[Done]]:
@@ -355,6 +367,8 @@ def _start_worker(library: Path, options: CheckOptions, reports: Path, parent: i
     from yuanwen.rules import load_rules
 
     threading.Thread(target=_watch, args=(parent,), daemon=True, name="yuanwen-watch").start()
+    # Ctrl-C is the audit's to handle: it lets the documents in hand finish, then stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     load_rules(options.rule_files)
     _worker.append(_Worker(Library.reading(library), options, reports))
 

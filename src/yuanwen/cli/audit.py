@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -10,8 +11,8 @@ from typing import Any
 
 import click
 
-from yuanwen.cli.common import EXIT_FOUND, fail, guarded, library_option, rules_option
-from yuanwen.model import SEVERITIES, CheckOptions, Severity
+from yuanwen.cli.common import EXIT_FOUND, fail, fail_on_option, guarded, library_option, rules_option
+from yuanwen.model import CheckOptions, Severity
 
 # Without a terminal, a line of progress at most this often, so a log stays readable.
 PLAIN_EVERY_SECONDS = 10.0
@@ -29,13 +30,7 @@ PLAIN_EVERY_SECONDS = 10.0
     show_default=True,
     help="输出文件夹：总表、差异明细、每份文件的报告和续做用的状态文件。",
 )
-@click.option(
-    "--fail-on",
-    type=click.Choice(SEVERITIES),
-    default="critical",
-    show_default=True,
-    help="有文件存在此级别或更高级别的差异时退出码为 1。",
-)
+@fail_on_option("有文件存在此级别或更高级别的差异时退出码为 1。")
 @rules_option
 def audit(
     paths: tuple[Path, ...],
@@ -57,8 +52,8 @@ def audit(
     try:
         with _Progress() as progress:
             totals = guarded(lambda: audit(files, plan, fail_on, progress.show))
-    except OSError as error:
-        fail(f"无法写入输出文件夹 {out}：{error.strerror or error}")
+    except (OSError, sqlite3.Error) as error:
+        fail(f"无法写入输出文件夹 {out}：{getattr(error, 'strerror', None) or error}")
     statuses = totals.statuses
     click.echo(
         f"共 {totals.documents} 份：已核对 {statuses.get('ok', 0)}，找不到原文 {statuses.get('no-source', 0)}，"

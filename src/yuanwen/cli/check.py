@@ -11,6 +11,7 @@ from yuanwen.cli.common import (
     EXIT_FOUND,
     EXIT_NO_SOURCE,
     fail,
+    fail_on_option,
     guarded,
     library_option,
     progress,
@@ -18,7 +19,7 @@ from yuanwen.cli.common import (
     source_option,
     write,
 )
-from yuanwen.model import KINDS, SEVERITIES, CheckOptions, Kind, Report, Severity
+from yuanwen.model import KINDS, CheckOptions, Kind, Report, Severity
 from yuanwen.render import RENDERERS, renderer
 
 
@@ -35,13 +36,7 @@ from yuanwen.render import RENDERERS, renderer
     show_default=True,
     help="报告格式。",
 )
-@click.option(
-    "--fail-on",
-    type=click.Choice(SEVERITIES),
-    default="critical",
-    show_default=True,
-    help="有此级别或更高级别的差异时退出码为 1。",
-)
+@fail_on_option("有此级别或更高级别的差异时退出码为 1。")
 @rules_option
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="把报告写入文件，而不是标准输出。")
 def check(

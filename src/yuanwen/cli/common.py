@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -34,6 +34,15 @@ rules_option = click.option(
     multiple=True,
     help="追加或覆盖规则的 TOML 文件，可多次给出。",
 )
+
+
+def fail_on_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--fail-on: the lowest severity that makes the exit code 1."""
+    from yuanwen.model import SEVERITIES
+
+    return click.option(
+        "--fail-on", type=click.Choice(SEVERITIES), default="critical", show_default=True, help=help_text
+    )
 
 
 def progress(message: str) -> None:
