@@ -240,12 +240,12 @@ class State:
         return self._db.execute("INSERT OR IGNORE INTO listing (uid) VALUES (?)", (uid,)).rowcount == 1
 
     def has(self, uid: str, key: str) -> bool:
-        """True when the document was audited with this key and its report files are still there."""
+        """True when the document was audited with this key and its report files are still there, whole."""
         row = self._db.execute("SELECT report FROM done WHERE uid = ? AND key = ?", (uid, key)).fetchone()
         if row is None:
             return False
         stem = row[0]
-        return stem is None or all((self.reports / f"{stem}{suffix}").is_file() for suffix in (".json", ".html"))
+        return stem is None or all(_nonempty(self.reports / f"{stem}{suffix}") for suffix in (".json", ".html"))
 
     def record(self, done: Done) -> None:
         """Keep an outcome; commit when the last commit is COMMIT_SECONDS old."""
@@ -277,6 +277,14 @@ class State:
         """The stems of this run's report files."""
         query = "SELECT d.report FROM listing l JOIN done d USING (uid) WHERE d.report IS NOT NULL"
         return {str(row[0]) for row in self._db.execute(query)}
+
+
+def _nonempty(path: Path) -> bool:
+    """A report file that is there and not empty (what a power cut can leave of one written unsynced)."""
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
 
 
 def audit(
@@ -364,12 +372,14 @@ _worker: list[_Worker] = []
 
 def _start_worker(library: Path, options: CheckOptions, reports: Path, parent: int) -> None:
     """Open the library and load the rules once; end when the audit's process is gone (killed)."""
+    from yuanwen.check import rules_segmenter
     from yuanwen.rules import load_rules
 
     threading.Thread(target=_watch, args=(parent,), daemon=True, name="yuanwen-watch").start()
     # Ctrl-C is the audit's to handle: it lets the documents in hand finish, then stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    load_rules(options.rule_files)
+    # Built here, once: the rules and the word segmenter holding their names (then cached, ~1 s).
+    rules_segmenter(load_rules(options.rule_files))
     _worker.append(_Worker(Library.reading(library), options, reports))
 
 
@@ -407,8 +417,10 @@ def _write_reports(report: Report, stem: Path) -> None:
     from yuanwen.render.html import render_html
     from yuanwen.render.json import render_json
 
-    # Unsynced: two syncs per document cost more than its check (34 ms, benchmarks/bench_audit.py);
-    # a rename is whole or nothing all the same, and the outputs sync every report at once.
+    # Unsynced: two syncs per document cost more than its check (34 ms, benchmarks/bench_audit.py),
+    # and a sync of everything at the end took minutes on a busy machine. A rename is whole or
+    # nothing all the same when a process is killed; a report a power cut empties or loses is
+    # checked again by the next run (State.has).
     write_atomic(stem.with_name(stem.name + ".json"), render_json(report).encode("utf-8"), sync=False)
     write_atomic(stem.with_name(stem.name + ".html"), render_html(report).encode("utf-8"), sync=False)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from collections import Counter
 from contextlib import ExitStack
 from pathlib import Path
@@ -26,8 +25,6 @@ OUTPUTS = ("summary.csv", "summary.jsonl", "findings.jsonl", "index.html")
 
 def write_outputs(state: State, out: Path, fail_on: Severity) -> Totals:
     """Write the four outputs from the state in walk order, then drop report files of no listed document."""
-    # The reports the workers wrote unsynced reach the disk before the index that links them.
-    os.sync()
     statuses: Counter[str] = Counter()
     failing = 0
     with ExitStack() as stack:

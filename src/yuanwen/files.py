@@ -14,8 +14,8 @@ def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
     """Write data to path whole or not at all: a temporary file beside it, synced, then renamed over it.
 
     A file that was there before stays intact until the new one is complete on disk. `sync=False`
-    for many small files whose writer syncs them all at once later (os.sync): still whole or not
-    at all when a process is killed, not yet durable against a power cut."""
+    for many small files a later run can redo: still whole or nothing when a process is killed,
+    not durable against a power cut."""
     if path.exists() and not path.is_file():
         # A device or a pipe (-o /dev/stdout, /dev/null) is written to, never replaced.
         with path.open("wb") as out:
