@@ -31,11 +31,11 @@ from yuanwen.check import check
 from yuanwen.extract import read_document
 from yuanwen.files import write_atomic
 from yuanwen.library import Library
+from yuanwen.locate import locate
 from yuanwen.model import Report
 from yuanwen.outcome import finding_rows, summary_row
 from yuanwen.render.html import render_html
 from yuanwen.render.json import render_json
-from yuanwen.sources import find_parts
 
 T = TypeVar("T")
 TARGET = 80.0
@@ -89,7 +89,7 @@ def stages(library_path: Path, files: list[Path], out: Path) -> dict[str, float]
         check(read_document(files[0]), library)  # warm: rules, segmenter, tables
         for path in files[:SAMPLE]:
             document = stage("read the file", lambda: read_document(path))  # noqa: B023
-            stage("find its sources (part of check)", lambda: find_parts(_normalized(document), library))  # noqa: B023
+            stage("find and align its sources (part of check)", lambda: locate(_normalized(document), library))  # noqa: B023
             report: Report = stage("check against the library", lambda: check(document, library))  # noqa: B023
             stage("summary and finding rows", lambda: (summary_row("x", report), finding_rows("x", report)))  # noqa: B023
             json_text = stage("render the JSON report", lambda: render_json(report))  # noqa: B023

@@ -15,15 +15,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-import test_render_html
 from audit_archive import Archive
 from conftest import run_cli
 from test_render_html import _open
 from yuanwen.model import SEVERITIES
 
 OUTPUTS = ("summary.csv", "summary.jsonl", "findings.jsonl", "index.html")
-# The HTML report's tests' browser (Debian's chromium, driven by playwright), for the index.
-browser = test_render_html.browser
 # Documents the killed audit must have committed before the kill: well into the run, far from its end.
 KILL_AFTER = 60
 

@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from yuanwen.errors import YuanwenError
-from yuanwen.extract import MAX_BYTES, read_bytes, read_document
+from yuanwen.extract import MAX_BYTES, files_in, read_bytes, read_document
 from yuanwen.files import write_atomic
-from yuanwen.library import Library, files_in
+from yuanwen.library import Library
 from yuanwen.model import CheckOptions, Document, Report, Severity
 from yuanwen.outcome import Outcome, audited, failed
 
@@ -372,8 +372,8 @@ _worker: list[_Worker] = []
 
 def _start_worker(library: Path, options: CheckOptions, reports: Path, parent: int) -> None:
     """Open the library and load the rules once; end when the audit's process is gone (killed)."""
-    from yuanwen.check import rules_segmenter
     from yuanwen.rules import load_rules
+    from yuanwen.words import rules_segmenter
 
     threading.Thread(target=_watch, args=(parent,), daemon=True, name="yuanwen-watch").start()
     # Ctrl-C is the audit's to handle: it lets the documents in hand finish, then stops.

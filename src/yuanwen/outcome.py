@@ -49,6 +49,7 @@ class Outcome:
 def audited(name: str, read: Callable[[], Document], library: Library, options: CheckOptions) -> Outcome:
     """Read one document and check it against its sources in the library; a failure is an outcome too."""
     from yuanwen.check import check
+    from yuanwen.extract import reader_failure
 
     try:
         report = check(read(), library, options)
@@ -57,7 +58,7 @@ def audited(name: str, read: Callable[[], Document], library: Library, options: 
     except MemoryError:
         return failed(name, "内存不足：文件太大")
     except Exception as error:  # a reader's own failure on one odd file must not end an audit
-        return failed(name, f"无法读取文件：{name}（{type(error).__name__}：{' '.join(str(error).split())}）")
+        return failed(name, reader_failure(name, error))
     return Outcome(summary_row(name, report), finding_rows(name, report), report)
 
 

@@ -8,6 +8,7 @@ file stays fast.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from yuanwen.errors import InputError
@@ -24,6 +25,39 @@ def read_document(path: Path) -> Document:
     """Read a reprint or source file of any supported format."""
     data = _read_bytes(path)
     return read_bytes(data, str(path))
+
+
+def files_in(paths: Sequence[Path]) -> list[Path]:
+    """The files under the paths given: each file, and every file under each folder, hidden ones left out."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        elif path.exists():
+            found.append(path)
+        else:
+            raise InputError(f"找不到文件或文件夹：{path}")
+    return found
+
+
+def read_each(paths: Iterable[Path]) -> Iterator[tuple[Path, Document | str]]:
+    """Each file read, lazily, or the one line that says why it cannot be: one odd file never ends a batch."""
+    for path in paths:
+        try:
+            yield path, read_document(path)
+        except InputError as error:
+            yield path, str(error)
+        except Exception as error:  # a reader's own failure on one odd file must not end a whole import
+            yield path, reader_failure(str(path), error)
+
+
+def reader_failure(name: str, error: Exception) -> str:
+    """The one line for a reader's own failure (not an InputError) on one odd file."""
+    return f"无法读取文件：{name}（{type(error).__name__}：{' '.join(str(error).split())}）"
 
 
 def read_bytes(data: bytes, name: str) -> Document:
