@@ -27,13 +27,13 @@ from typing import TypeVar
 
 from bench_library import _edited, build, recombined_texts
 from pairs import HEADER
+from yuanwen.audit.outcome import finding_rows, summary_row
 from yuanwen.check import check
 from yuanwen.extract import read_document
 from yuanwen.files import write_atomic
 from yuanwen.library import Library
 from yuanwen.locate import locate
 from yuanwen.model import Report
-from yuanwen.outcome import finding_rows, summary_row
 from yuanwen.render.html import render_html
 from yuanwen.render.json import render_json
 

@@ -6,7 +6,7 @@
    document of its own), or a table of (id, text) in Parquet or JSON lines
 2. ship the library file (and the rule files) to every executor (SparkContext.addFile)
 3. in each partition (mapPartitions): open the executor's copy of the library once, read-only and
-   immutable, and turn each document into its rows (yuanwen.outcome, as `yuanwen audit` does)
+   immutable, and turn each document into its rows (yuanwen.audit.outcome, as `yuanwen audit` does)
 4. write OUT/documents/ and OUT/findings/ as Parquet, the columns of summary.jsonl and findings.jsonl
 """
 

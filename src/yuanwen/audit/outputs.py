@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from yuanwen.audit import REPORTS, State, Totals
+from yuanwen.audit.outcome import COLUMNS, fails
 from yuanwen.files import atomic_file
 from yuanwen.model import Severity
-from yuanwen.outcome import COLUMNS, fails
 from yuanwen.render.index import index_head, index_row, index_tail
 
 OUTPUTS = ("summary.csv", "summary.jsonl", "findings.jsonl", "index.html")

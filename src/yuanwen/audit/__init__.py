@@ -30,12 +30,12 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from yuanwen.audit.outcome import Outcome, audited, failed
 from yuanwen.errors import YuanwenError
 from yuanwen.extract import MAX_BYTES, files_in, read_bytes, read_document
 from yuanwen.files import write_atomic
 from yuanwen.library import Library
 from yuanwen.model import CheckOptions, Document, Report, Severity
-from yuanwen.outcome import Outcome, audited, failed
 
 if TYPE_CHECKING:
     from warcio.recordloader import ArcWarcRecord
@@ -191,7 +191,7 @@ def _file_digest(path: Path) -> str | None:
 def checker_identity(rule_files: Sequence[Path]) -> str:
     """A digest of yuanwen's own code and rules and the user's rule files: what else decides a report."""
     digest = hashlib.sha256()
-    package = Path(__file__).parent
+    package = Path(__file__).parent.parent
     for path in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".toml")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     for path in rule_files:
@@ -291,7 +291,7 @@ def audit(
     files: Iterable[tuple[Path, bool]], plan: Plan, fail_on: Severity, on_progress: Callable[[Progress], None]
 ) -> Totals:
     """Check every document of the files not already in the state, then write the outputs from the state."""
-    from yuanwen.audit_outputs import write_outputs
+    from yuanwen.audit.outputs import write_outputs
 
     files = list(files)
     counter = _Counter(on_progress, None if any(warc for _, warc in files) else len(files))
