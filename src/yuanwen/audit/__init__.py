@@ -17,7 +17,6 @@ import hashlib
 import os
 import re
 import signal
-import sqlite3
 import threading
 import time
 import zlib
@@ -28,9 +27,10 @@ from dataclasses import dataclass
 from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from yuanwen.audit.outcome import Outcome, audited, failed
+from yuanwen.audit.state import REPORTS, STATE_FILE, Done, State, Totals
 from yuanwen.errors import YuanwenError
 from yuanwen.extract import MAX_BYTES, files_in, read_bytes, read_document
 from yuanwen.files import write_atomic
@@ -40,14 +40,9 @@ from yuanwen.model import CheckOptions, Document, Report, Severity
 if TYPE_CHECKING:
     from warcio.recordloader import ArcWarcRecord
 
-STATE_FILE = "audit.sqlite3"
-REPORTS = "reports"
 # Documents in flight per worker: enough that a worker never waits for the next one, few enough
 # that the bytes of web-archive pages waiting in the queue stay small.
 IN_FLIGHT_PER_JOB = 4
-# Outcomes are committed to the state at most this often: a commit per document would cost a
-# sync each; a kill loses at most this long of work.
-COMMIT_SECONDS = 0.5
 # How often an orphaned worker notices its audit was killed, and ends.
 PARENT_POLL_SECONDS = 1.0
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -77,26 +72,6 @@ class Plan:
     out: Path
     jobs: int
     options: CheckOptions
-
-
-@dataclass(frozen=True)
-class Done:
-    """A document's outcome as the state keeps it: the rows, and the stem of its report files (if any)."""
-
-    uid: str
-    key: str
-    row: dict[str, Any]
-    findings: list[dict[str, Any]]
-    report: str | None
-
-
-@dataclass(frozen=True)
-class Totals:
-    """What an audit found: documents by status, and how many have a finding at or above --fail-on."""
-
-    documents: int
-    statuses: dict[str, int]
-    failing: int
 
 
 @dataclass(frozen=True)
@@ -200,91 +175,6 @@ def checker_identity(rule_files: Sequence[Path]) -> str:
         except OSError as error:
             raise AuditError(f"无法读取规则文件：{path}（{error.strerror}）") from error
     return digest.hexdigest()
-
-
-class State:
-    """The audit's memory in OUT: each document's outcome by key, and this run's documents in walk order."""
-
-    def __init__(self, path: Path) -> None:
-        try:
-            self._db = sqlite3.connect(path, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            # NORMAL: a kill loses nothing committed; a power cut may lose the last commits, which
-            # the next run checks again.
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS done (uid TEXT PRIMARY KEY, key TEXT NOT NULL, row TEXT NOT NULL,"
-                " findings TEXT NOT NULL, report TEXT)"
-            )
-            self._db.execute("CREATE TABLE IF NOT EXISTS listing (seq INTEGER PRIMARY KEY, uid TEXT NOT NULL UNIQUE)")
-            self._db.execute("BEGIN")
-        except sqlite3.Error as error:
-            raise AuditError(f"无法使用审核状态文件：{path}（{error}）") from error
-        self._committed = time.monotonic()
-        self.reports = path.parent / REPORTS
-
-    def __enter__(self) -> State:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._db.in_transaction:
-            self._db.execute("COMMIT")
-        self._db.close()
-
-    def new_listing(self) -> None:
-        """Forget the last run's list of documents: this run lists its own as it walks."""
-        self._db.execute("DELETE FROM listing")
-
-    def listed(self, uid: str) -> bool:
-        """Put a document on this run's list; False when it is there already (given twice)."""
-        return self._db.execute("INSERT OR IGNORE INTO listing (uid) VALUES (?)", (uid,)).rowcount == 1
-
-    def has(self, uid: str, key: str) -> bool:
-        """True when the document was audited with this key and its report files are still there, whole."""
-        row = self._db.execute("SELECT report FROM done WHERE uid = ? AND key = ?", (uid, key)).fetchone()
-        if row is None:
-            return False
-        stem = row[0]
-        return stem is None or all(_nonempty(self.reports / f"{stem}{suffix}") for suffix in (".json", ".html"))
-
-    def record(self, done: Done) -> None:
-        """Keep an outcome; commit when the last commit is COMMIT_SECONDS old."""
-        import json
-
-        self._db.execute(
-            "INSERT OR REPLACE INTO done (uid, key, row, findings, report) VALUES (?, ?, ?, ?, ?)",
-            (done.uid, done.key, json.dumps(done.row, ensure_ascii=False),
-             json.dumps(done.findings, ensure_ascii=False), done.report),
-        )  # fmt: skip
-        if time.monotonic() - self._committed > COMMIT_SECONDS:
-            self.commit()
-
-    def commit(self) -> None:
-        """Commit what is recorded, now."""
-        self._db.execute("COMMIT")
-        self._db.execute("BEGIN")
-        self._committed = time.monotonic()
-
-    def outcomes(self) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], str | None]]:
-        """This run's documents in walk order: each one's row, finding rows and report stem."""
-        import json
-
-        query = "SELECT d.row, d.findings, d.report FROM listing l JOIN done d USING (uid) ORDER BY l.seq"
-        for row, findings, report in self._db.execute(query):
-            yield json.loads(row), json.loads(findings), report
-
-    def reports_listed(self) -> set[str]:
-        """The stems of this run's report files."""
-        query = "SELECT d.report FROM listing l JOIN done d USING (uid) WHERE d.report IS NOT NULL"
-        return {str(row[0]) for row in self._db.execute(query)}
-
-
-def _nonempty(path: Path) -> bool:
-    """A report file that is there and not empty (what a power cut can leave of one written unsynced)."""
-    try:
-        return path.stat().st_size > 0
-    except OSError:
-        return False
 
 
 def audit(

@@ -14,8 +14,8 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, Any
 
-from yuanwen.audit import REPORTS, State, Totals
 from yuanwen.audit.outcome import COLUMNS, fails
+from yuanwen.audit.state import REPORTS, State, Totals
 from yuanwen.files import atomic_file
 from yuanwen.model import Severity
 from yuanwen.render.index import index_head, index_row, index_tail
