@@ -7,12 +7,15 @@ import sqlite3
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from yuanwen.cli.common import EXIT_FOUND, fail, fail_on_option, guarded, library_option, rules_option
 from yuanwen.model import CheckOptions, Severity
+
+if TYPE_CHECKING:
+    from yuanwen.audit import Progress
 
 # Without a terminal, a line of progress at most this often, so a log stays readable.
 PLAIN_EVERY_SECONDS = 10.0
@@ -76,7 +79,7 @@ class _Progress:
     def __init__(self) -> None:
         self._bar: Any = None
         self._started = self._said = time.monotonic()
-        self._last = (0, 0, None)
+        self._last: tuple[int, int, int | None] = (0, 0, None)
 
     def __enter__(self) -> _Progress:
         return self
@@ -87,7 +90,7 @@ class _Progress:
         elif self._last[0]:
             self._say(*self._last)
 
-    def show(self, state: Any) -> None:
+    def show(self, state: Progress) -> None:
         """Called after each document."""
         if sys.stderr.isatty():
             self._terminal(state.done, state.skipped, state.total)
