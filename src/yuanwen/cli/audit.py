@@ -33,7 +33,7 @@ PLAIN_EVERY_SECONDS = 10.0
     show_default=True,
     help="输出文件夹：总表、差异明细、每份文件的报告和续做用的状态文件。",
 )
-@fail_on_option("有文件存在此级别或更高级别的差异时退出码为 1。")
+@fail_on_option
 @rules_option
 def audit(
     paths: tuple[Path, ...],
