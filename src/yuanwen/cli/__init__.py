@@ -11,6 +11,7 @@ import sys
 import click
 
 from yuanwen import __version__
+from yuanwen.cli.audit import audit
 from yuanwen.cli.check import check, extract, fix
 from yuanwen.cli.common import fail, os_reason
 from yuanwen.cli.library import library_group
@@ -24,17 +25,23 @@ def cli() -> None:
     """yuanwen（原文）：核对转载稿是否忠实于权威原文，并指出每一处差异。"""
 
 
-for command in (check, fix, extract, library_group, serve, lint):
+for command in (check, fix, extract, library_group, serve, lint, audit):
     cli.add_command(command)
 
 
 def main() -> None:
     """The console script: click's own usage errors, too, become one line and exit 2."""
+    run(cli, "yuanwen --help")
+
+
+def run(command: click.Command, help_command: str) -> None:
+    """Run a command of yuanwen's: usage errors and Ctrl-C, too, become one line and exit 2."""
     try:
         try:
-            # Not cli.main(): it turns a closed stdout pipe into a silent exit 1.
-            with cli.make_context("yuanwen", sys.argv[1:]) as context:
-                cli.invoke(context)
+            # Not command.main(): it turns a closed stdout pipe into a silent exit 1.
+            name = help_command.removesuffix(" --help")  # the command as the user types it, for usage lines
+            with command.make_context(name, sys.argv[1:]) as context:
+                command.invoke(context)
         finally:
             sys.stdout.flush()  # here, not at exit, where a full device or a closed pipe is a traceback
     except OSError as error:  # every other file's errors are one line where they happen: this is stdout
@@ -45,7 +52,7 @@ def main() -> None:
     except click.exceptions.Abort:
         fail("已中断")
     except click.ClickException as error:
-        fail(f"用法有误：{error.format_message()}（yuanwen --help 查看用法）")
+        fail(f"用法有误：{error.format_message()}（{help_command} 查看用法）")
     except KeyboardInterrupt:
         fail("已中断")
 

@@ -20,6 +20,10 @@ from yuanwen.rules.schema import LINT_CHECKS, RuleError, Where, filled, validate
 CONDITIONS = frozenset(
     {
         "width_only",
+        "holds_digits",
+        "holds_letters",
+        "holds_symbols",
+        "quotation",
         "outside_body",
         "in_heading",
         "whole_sentences",
