@@ -14,6 +14,7 @@ import pytest
 
 from conftest import CORPUS, EXAMPLES
 from hostile import (
+    DOCX_RELS,
     DOCX_TYPES,
     docx_bytes,
     one_line,
@@ -372,3 +373,14 @@ def test_fuzz_found_an_id_with_a_line_break_is_refused_on_one_line(tmp_path: Pat
     rules = tmp_path / "rules.toml"
     rules.write_text('[[lint]]\nid = "a\\nb"\n', encoding="utf-8")
     assert "不含空白" in one_line(run_yuanwen("check", REPRINT, "--source", SOURCE, "--rules", rules))
+
+
+def test_fuzz_found_a_relationship_without_its_target_is_a_damaged_file(tmp_path: Path) -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", DOCX_TYPES)
+        archive.writestr("_rels/.rels", DOCX_RELS.replace(' Target="word/document.xml"', ""))
+        archive.writestr("word/document.xml", paragraphs_xml(["正文。"]))
+    document = tmp_path / "odd.docx"
+    document.write_bytes(out.getvalue())
+    assert "已损坏" in one_line(run_yuanwen("extract", document))

@@ -34,8 +34,10 @@ def _open_body(data: bytes, name: str) -> Element:
         body: Element = docx.Document(io.BytesIO(data)).element.body
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, XMLSyntaxError) as error:
         raise InputError(f"Word 文档已损坏，无法读取：{name}") from error
-    except AttributeError as error:  # python-docx meets a part in another namespace: an element without its fields
-        raise InputError(f"Word 文档已损坏（部件的命名空间有误）：{name}") from error
+    except (AttributeError, TypeError) as error:
+        # python-docx meets a part in another namespace (an element without its fields), or a
+        # relationship without its target (None where a path should be).
+        raise InputError(f"Word 文档已损坏（部件或部件间的关系有误）：{name}") from error
     except ValueError as error:  # python-docx refuses a package whose main part is not a document
         raise InputError(f"不是 Word 文档（可能是模板或其他 Office 文件）：{name}") from error
     return body
