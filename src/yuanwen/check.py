@@ -74,4 +74,5 @@ def graded(alignment: Alignment, reprint: Document, rules: RuleSet, source_id: s
     """Steps 3 and 4: the graded differences of an alignment (also of a reprint's part and its source)."""
     words = rules_segmenter(rules)
     found = differences(alignment, words, frozenset(rules.words("excerpt_marks")))
-    return grade(found, alignment, Context(alignment, rules, words), rules, Locator(reprint), source_id)
+    context = Context(alignment, rules, words, reprint.ocr)
+    return grade(found, alignment, context, rules, Locator(reprint), source_id)

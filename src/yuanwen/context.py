@@ -12,7 +12,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
 
-from yuanwen.model import Alignment, Difference, Span, TextMap
+from yuanwen.model import Alignment, Difference, OcrEvidence, Span, TextMap
 from yuanwen.normalize import is_boundary
 from yuanwen.rules import RuleSet
 from yuanwen.words import Segmenter, Token
@@ -35,8 +35,11 @@ _PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
 class Context:
     """Answers the grading conditions for the differences of one alignment."""
 
-    def __init__(self, alignment: Alignment, rules: RuleSet, segmenter: Segmenter) -> None:
+    def __init__(
+        self, alignment: Alignment, rules: RuleSet, segmenter: Segmenter, ocr: OcrEvidence | None = None
+    ) -> None:
         self._source, self._reprint = alignment.source, alignment.reprint
+        self._ocr = ocr
         self._segmenter = segmenter
         self._names = _alternation(rules.words("leaders"))
         self._titles = _alternation(rules.words("titles"))
@@ -111,6 +114,17 @@ class Context:
     def unmatched(self, diff: Difference) -> bool:
         # Only the search of the library finds parts with no source; an alignment has a source.
         return False
+
+    def ocr_uncertain(self, diff: Difference) -> bool:
+        # OCR is evidence, not truth: a change resting on a character read with low confidence, or
+        # on a punctuation width a scan cannot show (， or ,), needs a look at the page.
+        if self._ocr is None:
+            return False
+        span = self._reprint.to_read(diff.reprint)
+        if not any(read.start <= span.start and span.end <= read.end for read in self._ocr.read):
+            return False
+        near = Span(span.start - 1, span.end + 1) if span.start == span.end else span
+        return self.width_only(diff) or any(_overlaps(doubt, near) for doubt in self._ocr.uncertain)
 
     def _is_person(self, word: Token) -> bool:
         return word.tag in _PERSON_TAGS and 2 <= len(word.text) <= 4 and word.text.startswith(self._surnames)

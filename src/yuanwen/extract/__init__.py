@@ -8,6 +8,7 @@ file stays fast.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from yuanwen.errors import InputError
@@ -26,6 +27,19 @@ def read_document(path: Path) -> Document:
     return read_bytes(data, str(path))
 
 
+def read_pages(paths: Sequence[Path]) -> Document:
+    """One document from several files: a single file of any format, or images of its pages in order."""
+    if len(paths) == 1:
+        return read_document(paths[0])
+    files = [(_read_bytes(path), str(path)) for path in paths]
+    for data, name in files:
+        if sniff(data, name) != "image":
+            raise InputError(f"给出多个文件时，每个都须是页面图片（PNG、JPEG、TIFF）：{name}")
+    from yuanwen.extract.images import read_image_document
+
+    return read_image_document(files, "、".join(name for _, name in files))
+
+
 def read_bytes(data: bytes, name: str) -> Document:
     """Read a file's bytes; `name` gives the suffix and the name the messages and the Document show."""
     kind = sniff(data, name) if data else "text"
@@ -38,6 +52,14 @@ def read_bytes(data: bytes, name: str) -> Document:
         from yuanwen.extract.office import convert_to_docx
 
         return read_docx_document(data if kind == "docx" else convert_to_docx(data, name), name)
+    if kind == "ofd":
+        from yuanwen.extract.ofd import read_ofd_document
+
+        return read_ofd_document(data, name)
+    if kind == "image":
+        from yuanwen.extract.images import read_image_document
+
+        return read_image_document([(data, name)], name)
     return _read_text_kind(data, name)
 
 

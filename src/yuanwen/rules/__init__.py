@@ -27,6 +27,7 @@ CONDITIONS = frozenset(
         "date",
         "in_speech",
         "unmatched",
+        "ocr_uncertain",
     }
 )
 _BUILTIN = Path(__file__).parent
