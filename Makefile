@@ -9,16 +9,18 @@ SYSTEM_STAMP := $(VENV)/.system
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -e '.[test,ocr]'
 	touch $(STAMP)
 
 # Debian packages the tests drive: Chromium (the HTML report in a real browser), LibreOffice
-# (.doc/.wps/.odt input, and opening the DOCX report), Noto CJK (the PDFs the tests lay out).
+# (.doc/.wps/.odt input, and opening the DOCX report), Noto CJK (the PDFs the tests lay out);
+# pdftoppm with poppler-data's Chinese CMaps and img2pdf (the scans the OCR tests make).
 $(SYSTEM_STAMP): | $(STAMP)
-	@if ! command -v chromium >/dev/null || ! command -v soffice >/dev/null || ! fc-list :lang=zh | grep -qi noto; then \
-		echo "installing chromium, libreoffice-writer-nogui, fonts-noto-cjk (apt-get)"; \
+	@if ! command -v chromium >/dev/null || ! command -v soffice >/dev/null || ! fc-list :lang=zh | grep -qi noto \
+		|| ! command -v pdftoppm >/dev/null || ! command -v img2pdf >/dev/null || [ ! -d /usr/share/poppler/cMap/Adobe-GB1 ]; then \
+		echo "installing chromium, libreoffice-writer-nogui, fonts-noto-cjk, poppler-utils, poppler-data, img2pdf (apt-get)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-			chromium libreoffice-writer-nogui fonts-noto-cjk fontconfig >/dev/null; \
+			chromium libreoffice-writer-nogui fonts-noto-cjk fontconfig poppler-utils poppler-data img2pdf >/dev/null; \
 	fi
 	touch $@
 
@@ -39,6 +41,7 @@ bench: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python benchmarks/bench_extract.py
 	$(BIN)/python benchmarks/bench_render.py
 	$(BIN)/python benchmarks/bench_library.py --texts 10000
+	$(BIN)/python benchmarks/bench_ocr.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

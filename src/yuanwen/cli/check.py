@@ -23,7 +23,7 @@ from yuanwen.render import RENDERERS, renderer
 
 
 @click.command()
-@click.argument("reprint", type=click.Path(path_type=Path))
+@click.argument("reprint", nargs=-1, required=True, type=click.Path(path_type=Path))
 @source_option
 @library_option
 @click.option(
@@ -45,7 +45,7 @@ from yuanwen.render import RENDERERS, renderer
 @rules_option
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="把报告写入文件，而不是标准输出。")
 def check(
-    reprint: Path,
+    reprint: tuple[Path, ...],
     source: Path | None,
     library_file: Path | None,
     output_format: str,
@@ -53,7 +53,9 @@ def check(
     rule_files: tuple[Path, ...],
     output: Path | None,
 ) -> None:
-    """核对转载稿 REPRINT 与原文；退出码 0 无问题，1 有达到 --fail-on 级别的差异，2 输入有误，3 资料库中找不到原文。"""
+    """核对转载稿 REPRINT（或按顺序给出的各页图片）与原文。
+
+    退出码 0 无问题，1 有达到 --fail-on 级别的差异，2 输入有误，3 资料库中找不到原文。"""
     report = _report(reprint, source, library_file, rule_files)
     progress("生成报告……")
     write(renderer(output_format)(report), output)
@@ -64,12 +66,12 @@ def check(
 
 
 @click.command()
-@click.argument("path", type=click.Path(path_type=Path))
-def extract(path: Path) -> None:
-    """打印 yuanwen 从文件中读出的文字（报告中的位置即指向这段文字）。"""
-    from yuanwen.extract import read_document
+@click.argument("path", nargs=-1, required=True, type=click.Path(path_type=Path))
+def extract(path: tuple[Path, ...]) -> None:
+    """打印 yuanwen 从文件（或按顺序给出的各页图片）中读出的文字（报告中的位置即指向这段文字）。"""
+    from yuanwen.extract import read_pages
 
-    document = guarded(lambda: read_document(path))
+    document = guarded(lambda: read_pages(path))
     click.echo(document.text, nl=not document.text.endswith("\n"))
 
 
@@ -91,21 +93,23 @@ def fix(
     """按原文改正转载稿：恢复原文的措辞和标点，保留转载稿的刊头和节选。"""
     from yuanwen.fix import corrected
 
-    report = _report(reprint, source, library_file, rule_files)
+    report = _report((reprint,), source, library_file, rule_files)
     if not report.sources:
         fail("资料库中找不到这份转载稿的原文，无从改正", EXIT_NO_SOURCE)
     kinds = frozenset(only or ("substitution", "punctuation"))
     write(guarded(lambda: corrected(report, kinds)), output)
 
 
-def _report(reprint: Path, source: Path | None, library_file: Path | None, rule_files: tuple[Path, ...]) -> Report:
-    """Read the reprint and check it against its source, or against the sources found in the library."""
+def _report(
+    reprint: tuple[Path, ...], source: Path | None, library_file: Path | None, rule_files: tuple[Path, ...]
+) -> Report:
+    """Read the reprint (one file, or images of its pages) and check it against its source or the library."""
     from yuanwen.check import check as run_check
-    from yuanwen.extract import read_document
+    from yuanwen.extract import read_document, read_pages
 
     options = CheckOptions(rule_files=rule_files)
-    progress(f"读取 {reprint}……")
-    document = guarded(lambda: read_document(reprint))
+    progress(f"读取 {'、'.join(map(str, reprint))}……")
+    document = guarded(lambda: read_pages(reprint))
     if source is not None:
         progress(f"读取原文 {source}……")
         original = guarded(lambda: read_document(source))

@@ -18,6 +18,8 @@ from yuanwen.model import Document
 
 # A 100 MB reprint is a whole archive, not one text; refusing it early keeps memory bounded.
 MAX_BYTES = 64 * 1024 * 1024
+# Photos of a booklet's pages given one by one weigh 3-5 MB each: this holds 50 and more.
+MAX_PAGES_BYTES = 4 * MAX_BYTES
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
@@ -31,10 +33,14 @@ def read_pages(paths: Sequence[Path]) -> Document:
     """One document from several files: a single file of any format, or images of its pages in order."""
     if len(paths) == 1:
         return read_document(paths[0])
-    files = [(_read_bytes(path), str(path)) for path in paths]
-    for data, name in files:
-        if sniff(data, name) != "image":
-            raise InputError(f"给出多个文件时，每个都须是页面图片（PNG、JPEG、TIFF）：{name}")
+    files: list[tuple[bytes, str]] = []
+    for path in paths:
+        data = _read_bytes(path)
+        if sniff(data, str(path)) != "image":
+            raise InputError(f"给出多个文件时，每个都须是页面图片（PNG、JPEG、TIFF）：{path}")
+        files.append((data, str(path)))
+        if sum(len(data) for data, _ in files) > MAX_PAGES_BYTES:
+            raise InputError(f"页面图片合计过大（上限 {MAX_PAGES_BYTES // (1024 * 1024)} MB）：{path}")
     from yuanwen.extract.images import read_image_document
 
     return read_image_document(files, "、".join(name for _, name in files))

@@ -16,11 +16,12 @@ from yuanwen.extract.pages import Line, body_indexes, close_cjk_gaps
 from yuanwen.model import Anchor, Document, OcrEvidence, OcrLine, Span
 
 Page = Sequence[Line] | OcrPage
-# An OCR character below this confidence is doubtful. Calibrated on the test scans (the booklet of
-# examples/reprint.txt and a scan of examples/source.txt, each at 200 and 300 dpi, rotated by 1° and
-# with noise; benchmarks/bench_ocr.py prints the figures): every misread character scored below
-# 0.9, while 99.6% of the characters read right scored at or above it.
-UNCERTAIN_BELOW = 0.9
+# An OCR character below this confidence is doubtful. Calibrated on the test scans (the booklets of
+# examples/reprint.txt and examples/source.txt, 16 pages at 200 and 300 dpi, turned by 1°, with
+# noise; benchmarks/bench_ocr.py prints the figures): all 7 characters RapidOCR misread scored
+# below 0.95 (0.53 to 0.91), and 99.67% of the 12,179 it read right scored at or above it; at 0.9
+# one misread character in 7 would pass as sure.
+UNCERTAIN_BELOW = 0.95
 # A4 is 595 points wide: a page image is scaled so, since a scan's resolution is rarely recorded.
 _PAGE_POINTS = 595.0
 
