@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from yuanwen.extract.ocr import OcrPage
 
-NO_TEXT_LAYER = "PDF 没有文字层（可能是扫描件），请先做文字识别（OCR）"
+NO_TEXT_LAYER = "PDF 中读不到文字（没有文字层，也没有能识别出文字的扫描页）"
 # PDFium's error code for a document that needs a password, and for an unsupported security handler.
 _ERR_PASSWORD = 4
 _ERR_SECURITY = 5
@@ -46,7 +46,7 @@ OCR_DPI = 200
 
 
 def read_pdf_document(data: bytes, name: str) -> Document:
-    """A PDF's text layer as a Document with one page Anchor per page."""
+    """A PDF's text, from its text layer or by OCR of its scanned pages, with one page Anchor per page."""
     with _PDFIUM_LOCK:
         pages = _read_pages(data, name)
     document = assemble(pages, name, "pdf")

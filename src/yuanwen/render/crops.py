@@ -13,10 +13,12 @@ if TYPE_CHECKING:
     from PIL.Image import Image
 
 OCR_RULE = "ocr.uncertain"
-# Around the lines cut out, this share of a line's height is kept above and below, so a mark that
-# sits high or low (a comma, a quote) is not cut off.
-_MARGIN = 0.6
-_QUALITY = 70
+# Around the line cut out, this share of its height is kept above and below, so a mark that sits
+# high or low (a comma, a quote) is not cut off; and this many characters either side of the finding.
+_MARGIN = 0.2
+_CONTEXT_CHARS = 8
+_QUALITY = 75
+_RING = (198, 40, 40)  # the report's colour for a finding to look at
 
 
 class Crops:
@@ -30,25 +32,35 @@ class Crops:
         """An <img> of the page around an OCR finding, or nothing for any other finding."""
         if self._ocr is None or finding.rule != OCR_RULE:
             return ""
-        lines = _lines_at(self._ocr.lines, finding.reprint_span)
-        if not lines:
+        line = _line_at(self._ocr.lines, finding.reprint_span)
+        if line is None:
             return ""
-        page = lines[0].page
-        source = base64.b64encode(self._cut(page, [line for line in lines if line.page == page])).decode("ascii")
-        label = escape(f"扫描件第 {page} 页原图：请核对此处", quote=True)
+        source = base64.b64encode(self._cut(line, finding.reprint_span)).decode("ascii")
+        label = escape(f"扫描件第 {line.page} 页原图（红框处）：请核对", quote=True)
         return f'<img class="crop" alt="{label}" title="{label}" src="data:image/jpeg;base64,{source}">'
 
-    def _cut(self, page: int, lines: list[OcrLine]) -> bytes:
-        image = self._page(page)
-        height = max(line.box[3] - line.box[1] for line in lines)
+    def _cut(self, line: OcrLine, span: Span) -> bytes:
+        """The line around the span, the span's characters ringed; their place is estimated from
+        their share of the line, as the characters of a printed Chinese line are of one width."""
+        from PIL import ImageDraw
+
+        left, top, right, bottom = line.box
+        step = (right - left) / max(1, len(line.span))
+        start = left + step * (max(span.start, line.span.start) - line.span.start)
+        end = max(start + step, left + step * (min(span.end, line.span.end) - line.span.start))
+        margin = _MARGIN * (bottom - top)
         box = (
-            0,
-            max(0, round(min(line.box[1] for line in lines) - _MARGIN * height)),
-            image.width,
-            min(image.height, round(max(line.box[3] for line in lines) + _MARGIN * height)),
+            round(max(left, start - _CONTEXT_CHARS * step)),
+            round(max(0, top - margin)),
+            round(min(right, end + _CONTEXT_CHARS * step)),
+            round(bottom + margin),
+        )
+        cut = self._page(line.page).crop(box).convert("RGB")
+        ImageDraw.Draw(cut).rectangle(
+            (start - box[0] - 2, top - box[1], end - box[0] + 2, bottom - box[1]), outline=_RING, width=2
         )
         out = io.BytesIO()
-        image.crop(box).save(out, format="JPEG", quality=_QUALITY)
+        cut.save(out, format="JPEG", quality=_QUALITY)
         return out.getvalue()
 
     def _page(self, page: int) -> Image:
@@ -60,8 +72,6 @@ class Crops:
         return self._pages[page]
 
 
-def _lines_at(lines: tuple[OcrLine, ...], span: Span) -> list[OcrLine]:
-    """The OCR lines a span touches; for an empty span, the line it stands in."""
-    if span.start == span.end:
-        return [line for line in lines if line.span.start <= span.start <= line.span.end][:1]
-    return [line for line in lines if line.span.start < span.end and span.start < line.span.end]
+def _line_at(lines: tuple[OcrLine, ...], span: Span) -> OcrLine | None:
+    """The OCR line where a span starts (an empty span: the line it stands in)."""
+    return next((line for line in lines if line.span.start <= span.start <= line.span.end), None)
