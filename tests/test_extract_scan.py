@@ -127,7 +127,7 @@ def test_the_html_report_shows_the_scanned_page_at_each_doubtful_finding(scanned
     assert {f"第 {number} 页" for number, _ in crops} == {f.location for f in doubtful}
     for _, data in crops:
         with Image.open(io.BytesIO(base64.b64decode(data))) as crop:
-            assert crop.height < crop.width / 5  # a line or two of the page, not the page
+            assert crop.height < 100 and crop.width < 600  # a stretch of a line, not the 1240 × 1754 page
     assert "img-src data:" in page
 
 
@@ -205,3 +205,22 @@ def test_a_punctuation_width_read_by_ocr_is_doubtful_but_typed_is_not() -> None:
     reprint = "要坚定信心,保持定力。"
     assert [f.rule for f in check(_ocr_doc(reprint, None), source).findings] == ["ocr.uncertain"]
     assert [f.rule for f in check(Document("reprint", "txt", reprint), source).findings] == ["punct.width"]
+
+
+def test_ocr_downloads_nothing(jpeg_pages: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    from PIL import Image
+
+    from yuanwen.extract import ocr
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("OCR tried to reach the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    ocr._engine.cache_clear()  # the models are loaded anew, offline
+    with Image.open(jpeg_pages[0]) as page:
+        top = page.crop((0, 0, page.width, page.height // 8))  # the booklet's first lines: quick to read
+        lines = ocr.read_page(top).lines
+    assert "河北轨道运输职业技术学院" in [line.text for line in lines]
