@@ -9,7 +9,7 @@ SYSTEM_STAMP := $(VENV)/.system
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test,ocr]'
+	$(BIN)/python -m pip install -q -e '.[test,web,ocr]'
 	touch $(STAMP)
 
 # Debian packages the tests drive: Chromium (the HTML report in a real browser), LibreOffice
@@ -42,6 +42,8 @@ bench: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python benchmarks/bench_render.py
 	$(BIN)/python benchmarks/bench_library.py --texts 10000
 	$(BIN)/python benchmarks/bench_ocr.py
+	$(BIN)/python benchmarks/bench_web_report.py
+	$(BIN)/python benchmarks/bench_web_load.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from pairs import ROOT, edited_excerpt, large_source
+from pairs import CORPUS, ROOT, edited_excerpt, large_source
 
 EXAMPLES = ROOT / "examples"
 
@@ -77,6 +77,40 @@ def large(chars: int) -> dict[str, float]:
     }
 
 
+# A booklet of three corpus excerpts, a word changed in each paragraph: (file, first paragraph,
+# paragraphs, word, new word).
+BOOKLET = (
+    ("0012.txt", 20, 4, "经济", "金融"),
+    ("0030.txt", 40, 3, "加快", "加速"),
+    ("0024.txt", 30, 3, "推进", "推动"),
+)
+
+
+def booklet_in_library(runs: int = 15) -> tuple[float, int]:
+    """Median seconds to check a three-part booklet against a library of the corpus, and its sources found."""
+    import tempfile
+
+    from yuanwen.check import check
+    from yuanwen.extract import read_each
+    from yuanwen.library import Library
+    from yuanwen.model import Document
+
+    parts = ["学习资料汇编\n第 3 期\n\n"]
+    for name, start, count, word, new in BOOKLET:
+        lines = [line for line in (CORPUS / name).read_text(encoding="utf-8").splitlines() if line]
+        parts.extend(line.replace(word, new, 1) + "\n" for line in lines[start : start + count])
+    booklet = Document("booklet.txt", "txt", "".join(parts))
+    with tempfile.TemporaryDirectory() as folder, Library(Path(folder) / "library.sqlite3") as library:
+        list(library.import_documents(read_each(sorted(CORPUS.glob("*.txt")))))
+        check(booklet, library)
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            report = check(booklet, library)
+            times.append(time.perf_counter() - start)
+    return statistics.median(times), len(report.sources)
+
+
 def main() -> None:
     source, reprint = (EXAMPLES / "source.txt").read_text(), (EXAMPLES / "reprint.txt").read_text()
     print(f"example pair, whole CLI process (median of 7): {_cli_seconds():.3f} s   target < 0.3 s")
@@ -89,6 +123,8 @@ def main() -> None:
             f"({r['edits']:.0f} edits, {r['findings']:.0f} findings): first {r['first_s']:.2f} s, "
             f"median {r['median_s']:.2f} s, peak {r['peak_mb']:.0f} MB   target < 1 s, < 500 MB at 1M"
         )
+    seconds, sources = booklet_in_library()
+    print(f"three-part booklet against a library of the corpus: median {seconds * 1000:.1f} ms ({sources} sources)")
 
 
 if __name__ == "__main__":

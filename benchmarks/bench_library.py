@@ -27,9 +27,9 @@ from pathlib import Path
 from pairs import CORPUS, HEADER
 from yuanwen.fingerprint import content_of, gram_hashes, key_of
 from yuanwen.library import Library, Metadata, first_line
+from yuanwen.locate import locate
 from yuanwen.model import Document
 from yuanwen.normalize import normalize
-from yuanwen.sources import find_parts
 
 _SENTENCE = re.compile(r"[^。！？]*[。！？]?")
 
@@ -147,13 +147,15 @@ def find_times(path: Path, made: list[Query]) -> tuple[dict[str, list[float]], d
     times: dict[str, list[float]] = {}
     found: dict[str, list[bool]] = {}
     with Library(path) as library:
-        find_parts(normalize(made[0].text), library)  # warm: tables and caches
+        # Undated texts are listed in the order stored, the order the queries number them in.
+        number = {entry.id: i for i, entry in enumerate(library.entries())}
+        locate(normalize(made[0].text), library)  # warm: tables and caches
         for query in made:
             start = time.perf_counter()
-            parts = find_parts(normalize(query.text), library)
+            parts = locate(normalize(query.text), library)
             times.setdefault(query.kind, []).append(time.perf_counter() - start)
-            nums = {p.source.num - 1 for p in parts if p.source is not None}  # rowids count from 1
-            found.setdefault(query.kind, []).append(nums == set(query.sources))
+            numbers = {number[p.source.id] for p in parts if p.source is not None}
+            found.setdefault(query.kind, []).append(numbers == set(query.sources))
     return times, {kind: sum(hits) / len(hits) for kind, hits in found.items()}
 
 

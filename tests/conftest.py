@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,18 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 # The corpus the repository carries (origin of each text in corpus/SOURCES.md).
 CORPUS = ROOT / "corpus" / "texts"
+# Screenshots and pages the browser tests save, to be looked at (git ignores the folder).
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def run_cli(*args: str) -> Result:
@@ -46,3 +59,26 @@ def corpus_texts() -> list[str]:
     files = sorted(CORPUS.glob("*.txt"))
     assert files, f"the corpus is missing: {CORPUS}"
     return [f.read_text(encoding="utf-8") for f in files]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright, one per test module."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        # `make test` installs it; only a hand-made environment may lack it.
+        missing = pytest.fail if os.environ.get("CI") else pytest.skip
+        missing("Debian's chromium is not installed (apt-get install chromium)")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One `yuanwen serve` for the web tests: one worker, uploads up to 1 MB, a library of its own."""
+    from web_server import serving
+
+    with serving(tmp_path_factory.mktemp("web"), "--workers", "1", "--max-upload", "1") as server:
+        yield server

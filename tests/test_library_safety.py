@@ -66,7 +66,7 @@ def _complete_and_searchable(library: Path) -> int:
             assert hashlib.sha256(content_of(text).encode()).hexdigest().startswith(entry.id)
             if number % 97 == 0:
                 [best, *_] = store.candidates(gram_hashes(key_of(content_of(text)).codes))
-                assert store.entry_at(best.num).id == entry.id
+                assert best.id == entry.id
                 assert entry.id in [hit.entry.id for hit in store.search(text[600:640], limit=1000).hits]
     return len(entries)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,16 +15,6 @@ from yuanwen.model import Document, Report
 from yuanwen.render import renderer
 from yuanwen.render.html import render_html
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 INJECTED = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
 SOURCE = EXAMPLES / "source.txt"
 
@@ -124,19 +112,6 @@ def test_cli_writes_the_html_file(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert renderer("html") is render_html
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        # `make test` installs it; only a hand-made environment may lack it.
-        missing = pytest.fail if os.environ.get("CI") else pytest.skip
-        missing("Debian's chromium is not installed (apt-get install chromium)")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def _open(browser: Any, path: Path, problems: list[str]) -> Any:

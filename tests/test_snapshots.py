@@ -14,6 +14,7 @@ import pytest
 from conftest import CORPUS, EXAMPLES, ROOT
 from test_golden import CASES, _sections
 from yuanwen.check import check
+from yuanwen.extract import read_each
 from yuanwen.library import FILE_NAME, Library
 from yuanwen.model import Document, Report
 from yuanwen.render import renderer
@@ -52,7 +53,7 @@ def _booklet() -> str:
 def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("snapshots") / FILE_NAME
     with Library(path) as opened:
-        results = opened.import_files([*sorted(CORPUS.glob("*.txt")), EXAMPLES / "source.txt"])
+        results = opened.import_documents(read_each([*sorted(CORPUS.glob("*.txt")), EXAMPLES / "source.txt"]))
         assert all(result.error is None for result in results)
     return path
 

@@ -13,13 +13,14 @@ from hypothesis import strategies as st
 
 from conftest import CORPUS, EXAMPLES, run_cli, run_json
 from yuanwen.check import check
+from yuanwen.extract import read_each
 from yuanwen.library import FILE_NAME, Library, Metadata
 from yuanwen.model import Document, Report
 from yuanwen.rules import load_rules
-from yuanwen.sources import UNMATCHED_RULE
 
 SOURCE = EXAMPLES / "source.txt"
 REPRINT = EXAMPLES / "reprint.txt"
+UNMATCHED_RULE = "unmatched.part"
 HEADER = "学习资料汇编\n第 3 期\n\n"
 NAMES = [path.name for path in sorted(CORPUS.glob("*.txt"))]
 
@@ -53,7 +54,7 @@ def corpus_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("library") / FILE_NAME
     with Library(path) as library:
         files = [*sorted(CORPUS.glob("*.txt")), SOURCE]
-        assert all(result.error is None for result in library.import_files(files))
+        assert all(result.error is None for result in library.import_documents(read_each(files)))
     return path
 
 
@@ -187,7 +188,7 @@ def test_set_phrases_another_text_has_pages_apart_do_not_make_it_a_source(tmp_pa
     # row, but as the headings of sections thousands of characters apart.
     path = tmp_path / "lib" / FILE_NAME
     with Library(path) as library:
-        assert all(result.error is None for result in library.import_files(sorted(CORPUS.glob("*.txt"))))
+        assert all(result.error is None for result in library.import_documents(read_each(sorted(CORPUS.glob("*.txt")))))
     assert run_cli("check", REPRINT, "--library", path).exit_code == 3
 
 

@@ -1,7 +1,8 @@
 """Two TextMaps → Alignment of their content, character by character; deterministic.
 
-1. Anchors: K-character strings that occur exactly once in each text, taken every K characters
-   of the source, and whole paragraphs that occur once in each. An excerpt or an inserted header
+1. Anchors: GRAM-character strings (yuanwen.fingerprint: 12) that occur exactly once in each
+   text, taken every GRAM characters of the source, and whole paragraphs that occur once in each.
+   An excerpt or an inserted header
    is one huge edit, which makes plain diffs quadratic; unique anchors find the shared body in
    linear time whatever was cut, and paragraph anchors keep a short heading the excerpt kept
    (四, 各位代表：) from being swallowed by the cuts around it.
@@ -23,25 +24,25 @@ from typing import TYPE_CHECKING
 
 import fast_diff_match_patch as dmp
 
+from yuanwen.fingerprint import GRAM, gram_hashes, text_codes
 from yuanwen.model import Alignment, Edit, Op, Span, TextMap
 from yuanwen.normalize import is_boundary
 
 if TYPE_CHECKING:
     import numpy as np
 
-# 12 characters: long enough that a Chinese string of that length almost never recurs by chance
-# in a document, short enough that several fit between the edits of a carelessly retyped text.
-K = 12
 # A gap that diff-match-patch cannot finish in this time is two unrelated passages; its coarse
 # answer (all deleted, all inserted) is then the right one.
 GAP_SECONDS = 2.0
-# Below this many characters in all, dictionaries of K-grams find anchors sooner than importing
+# Below this many characters in all, dictionaries of GRAM-grams find anchors sooner than importing
 # NumPy takes (0.15 s); above it, NumPy's sorted hashes are several times faster.
 _NUMPY_FROM = 60_000
 # A reprint fragment this short facing a cut this many times longer is looked for whole in the
 # cut; longer fragments have anchors of their own.
 _FRAGMENT = 64
 _LOPSIDED = 4
+# A passage repeated is anchored by its first copy only when both ranges hold two grams at least.
+_REPEAT = 2 * GRAM
 # A match of this many characters or fewer between changes, one of them longer than a word, is
 # chance (see _without_chaff).
 _CHAFF = 2
@@ -77,7 +78,7 @@ def _blocks(source: TextMap, reprint: TextMap, a0: int, a1: int, b0: int, b1: in
         return []
     chained = _chain(source.content, reprint.content, _anchors(source, reprint, a0, a1, b0, b1))
     if not chained:
-        chained = _kept_fragment(source, reprint, a0, a1, b0, b1)
+        chained = _kept_fragment(source, reprint, a0, a1, b0, b1) or _first_copy(source, reprint, a0, a1, b0, b1)
     blocks: list[_Block] = []
     pa, pb = a0, b0
     for block in [*chained, _Block(a1, b1, 0)] if chained else []:
@@ -131,11 +132,22 @@ def _occurrences(text: str, piece: str) -> list[int]:
     return found
 
 
+def _first_copy(source: TextMap, reprint: TextMap, a0: int, a1: int, b0: int, b1: int) -> list[_Block]:
+    """Where one text repeats what the other holds once (a source printed twice over, a passage a
+    reprint prints twice): each gram unique in one text anchored at its first place in the other,
+    so the first copy is matched and the others are one omission or insertion, not a garble of edits."""
+    if min(a1 - a0, b1 - b0) < _REPEAT:
+        return []
+    chains = [
+        _chain(source.content, reprint.content, _gram_anchors(source, reprint, a0, a1, b0, b1, once))
+        for once in ((False, True), (True, False))
+    ]
+    return max(chains, key=len)
+
+
 def _anchors(source: TextMap, reprint: TextMap, a0: int, a1: int, b0: int, b1: int) -> list[_Block]:
-    """Unique K-grams and unique whole paragraphs of the two ranges, by position in the source."""
-    a, b = source.content[a0:a1], reprint.content[b0:b1]
-    pairs = _anchors_small(a, b) if len(a) + len(b) < _NUMPY_FROM else _anchors_large(a, b)
-    grams = [_Block(a0 + x, b0 + y, K) for x, y in pairs]
+    """Unique GRAM-grams and unique whole paragraphs of the two ranges, by position in the source."""
+    grams = _gram_anchors(source, reprint, a0, a1, b0, b1, (True, True))
     in_reprint = _unique_paragraphs(reprint, b0, b1)
     paragraphs = [
         _Block(start, in_reprint[text], len(text))
@@ -143,6 +155,16 @@ def _anchors(source: TextMap, reprint: TextMap, a0: int, a1: int, b0: int, b1: i
         if text in in_reprint
     ]
     return sorted([*grams, *paragraphs], key=lambda anchor: (anchor.a, -anchor.size))
+
+
+def _gram_anchors(
+    source: TextMap, reprint: TextMap, a0: int, a1: int, b0: int, b1: int, once: tuple[bool, bool]
+) -> list[_Block]:
+    """GRAM-grams of the two ranges found in both, each unique in its range (once) or at its first
+    place there, taken every GRAM characters of a range where they are unique; by position in the source."""
+    a, b = source.content[a0:a1], reprint.content[b0:b1]
+    pairs = _anchors_small(a, b, once) if len(a) + len(b) < _NUMPY_FROM else _anchors_large(a, b, once)
+    return sorted((_Block(a0 + x, b0 + y, GRAM) for x, y in pairs), key=lambda anchor: anchor.a)
 
 
 def _chain(a: str, b: str, anchors: list[_Block]) -> list[_Block]:
@@ -170,15 +192,25 @@ def _unique_paragraphs(text: TextMap, start: int, end: int) -> dict[str, int]:
     return _once((text.content[low:high], low) for low, high in pairwise(bounds))
 
 
-def _anchors_small(a: str, b: str) -> list[tuple[int, int]]:
-    """The anchors of short texts, from dictionaries of their K-grams."""
-    unique_b = _unique_kgrams(b)
-    return [(x, unique_b[gram]) for gram, x in _unique_kgrams(a).items() if x % K == 0 and gram in unique_b]
+def _anchors_small(a: str, b: str, once: tuple[bool, bool]) -> list[tuple[int, int]]:
+    """The anchors of short texts, from dictionaries of their GRAM-grams."""
+    grams_a, grams_b = _kgrams(a, once[0]), _kgrams(b, once[1])
+    return [
+        (x, grams_b[gram])
+        for gram, x in grams_a.items()
+        if gram in grams_b and (x if once[0] else grams_b[gram]) % GRAM == 0
+    ]
 
 
-def _unique_kgrams(text: str) -> dict[str, int]:
-    """Each K-gram that occurs once in the text, with its position, in text order."""
-    return _once((text[i : i + K], i) for i in range(len(text) - K + 1))
+def _kgrams(text: str, once: bool) -> dict[str, int]:
+    """Each GRAM-gram of the text with its position, in order: those occurring once, or each at its first place."""
+    grams = ((text[i : i + GRAM], i) for i in range(len(text) - GRAM + 1))
+    if once:
+        return _once(grams)
+    first: dict[str, int] = {}
+    for gram, position in grams:
+        first.setdefault(gram, position)
+    return first
 
 
 def _once(pieces: Iterable[tuple[str, int]]) -> dict[str, int]:
@@ -193,44 +225,29 @@ def _once(pieces: Iterable[tuple[str, int]]) -> dict[str, int]:
     return {piece: position for piece, position in first.items() if piece not in repeated}
 
 
-def _anchors_large(a: str, b: str) -> list[tuple[int, int]]:
-    """The anchors of long texts, from sorted 64-bit hashes of their K-grams (same result)."""
+def _anchors_large(a: str, b: str, once: tuple[bool, bool]) -> list[tuple[int, int]]:
+    """The anchors of long texts, from sorted 64-bit hashes of their GRAM-grams (same result)."""
     import numpy as np
 
-    values_a, pos_a = _unique(_kgram_hashes(a))
-    values_b, pos_b = _unique(_kgram_hashes(b))
+    values_a, pos_a = _hash_places(gram_hashes(text_codes(a)), once[0])
+    values_b, pos_b = _hash_places(gram_hashes(text_codes(b)), once[1])
     _, ia, ib = np.intersect1d(values_a, values_b, assume_unique=True, return_indices=True)
     xs, ys = pos_a[ia], pos_b[ib]
-    sampled = xs % K == 0
+    sampled = (xs if once[0] else ys) % GRAM == 0
     xs, ys = xs[sampled], ys[sampled]
     order = np.argsort(xs, kind="stable")
     pairs = zip(xs[order].tolist(), ys[order].tolist(), strict=True)
     # A hash collision is as good as impossible at 64 bits, and checking costs little.
-    return [(x, y) for x, y in pairs if a[x : x + K] == b[y : y + K]]
+    return [(x, y) for x, y in pairs if a[x : x + GRAM] == b[y : y + GRAM]]
 
 
-def _kgram_hashes(text: str) -> np.ndarray:
-    """A 64-bit polynomial hash of every K-gram of the text (wrapping arithmetic)."""
-    import numpy as np
-
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    count = len(codes) - K + 1
-    hashes = np.zeros(max(count, 0), dtype=np.uint64)
-    if count <= 0:
-        return hashes
-    prime = np.uint64(1_000_003)
-    for j in range(K):
-        hashes = hashes * prime + codes[j : j + count]
-    return hashes
-
-
-def _unique(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The hashes that occur once, and where."""
+def _hash_places(hashes: np.ndarray, once: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The hashes that occur once and where, or every hash and its first place."""
     import numpy as np
 
     values, first, counts = np.unique(hashes, return_index=True, return_counts=True)
-    once = counts == 1
-    return values[once], first[once].astype(np.int64)
+    kept = counts == 1 if once else np.ones(len(values), dtype=bool)
+    return values[kept], first[kept].astype(np.int64)
 
 
 def _longest_chain(values: list[int]) -> list[int]:

@@ -1,24 +1,39 @@
-"""The whole check, wired stage by stage; prints nothing.
+"""The whole check, wired stage by stage; the faces (CLI, web, audit) call it, and nothing below does.
 
-1. normalize both texts (layout dropped, offsets kept)
-2. align their content
-3. diff: the changes a proof-reader would mark
-4. grade each change by the rules, in its context
+1. normalize the reprint (layout dropped, offsets kept)
+2. locate: which source each stretch of it reprints (the one given, or those found in the library),
+   each pairing aligned
+3. diff: the changes a proof-reader would mark in each pairing
+4. grade each change by the rules, in its context (a stretch found in no source too)
+5. the Report: findings, sources, and the texts every renderer reads
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from yuanwen.align import align
 from yuanwen.context import Context
 from yuanwen.diff import differences
 from yuanwen.errors import NoCommonText
 from yuanwen.grade import Locator, grade
-from yuanwen.model import Alignment, CheckOptions, Document, Finding, Report, SourceInfo
+from yuanwen.locate import locate
+from yuanwen.model import (
+    Alignment,
+    CheckOptions,
+    Document,
+    Finding,
+    OcrEvidence,
+    Pairing,
+    Report,
+    SourceInfo,
+    SourceText,
+    Span,
+    TextMap,
+)
 from yuanwen.normalize import normalize
 from yuanwen.rules import RuleSet, load_rules
-from yuanwen.words import Segmenter, segmenter
+from yuanwen.words import Segmenter, rules_segmenter
 
 if TYPE_CHECKING:
     from yuanwen.library import Library
@@ -33,35 +48,20 @@ def check(
 ) -> Report:
     """Check a reprint against its source, or against the sources found in an open library; every difference graded.
 
-    The one entry point of every face (CLI, web, audit): a Report with no sources means the library
-    holds none of the reprint's sources."""
-    if not isinstance(source, Document):
-        from yuanwen.sources import check_library
-
-        return check_library(reprint, source, options)
+    The one entry point of every face: a Report with no sources means the library holds none of the
+    reprint's sources."""
     rules = load_rules((options or CheckOptions()).rule_files)
-    alignment = align(normalize(source.text), normalize(reprint.text))
-    _require_common_text(alignment, source, reprint)
-    findings = graded(alignment, reprint, rules, source_id)
-    info = SourceInfo(
-        id=source_id,
-        title=None,
-        path=source.path,
-        chars=len(source.text),
-        matched_chars=alignment.matched_chars,
-        text=source.text,
-    )
-    return Report(reprint=reprint, sources=(info,), findings=tuple(findings))
-
-
-def rules_segmenter(rules: RuleSet) -> Segmenter:
-    """A segmenter that keeps the rules' names, titles and organisations whole."""
-    terms = (
-        *((w, "nr") for w in rules.words("leaders")),
-        *((w, "n") for w in rules.words("titles")),
-        *((w, "nt") for w in rules.words("organisations")),
-    )
-    return segmenter(tuple(terms))
+    reprint_map = normalize(reprint.text)
+    if isinstance(source, Document):
+        given = SourceText(source_id, None, source.path, normalize(source.text))
+        pairings = locate(reprint_map, given)
+        _require_common_text(pairings[0].alignment, source, reprint)
+    else:
+        pairings = locate(reprint_map, source)
+    words, locator = rules_segmenter(rules), Locator(reprint)
+    findings = [f for pairing in pairings for f in _graded(pairing, rules, words, locator, reprint.ocr)]
+    infos = _source_infos(pairings, reprint_map, whole=isinstance(source, Document))
+    return Report(reprint=reprint, sources=infos, findings=tuple(findings))
 
 
 def _require_common_text(alignment: Alignment, source: Document, reprint: Document) -> None:
@@ -70,9 +70,43 @@ def _require_common_text(alignment: Alignment, source: Document, reprint: Docume
         raise NoCommonText(f"转载稿与原文没有足够的共同文本：原文选对了吗？（{reprint.path} / {source.path}）")
 
 
-def graded(alignment: Alignment, reprint: Document, rules: RuleSet, source_id: str | None) -> list[Finding]:
-    """Steps 3 and 4: the graded differences of an alignment (also of a reprint's part and its source)."""
-    words = rules_segmenter(rules)
+def _graded(
+    pairing: Pairing, rules: RuleSet, words: Segmenter, locator: Locator, ocr: OcrEvidence | None
+) -> list[Finding]:
+    """Steps 3 and 4 for one pairing: its differences, graded (in the light of OCR's doubts, if read so)."""
+    alignment = pairing.alignment
     found = differences(alignment, words, frozenset(rules.words("excerpt_marks")))
-    context = Context(alignment, rules, words, reprint.ocr)
-    return grade(found, alignment, context, rules, Locator(reprint), source_id)
+    source_id = pairing.source.id if pairing.source else None
+    return grade(found, alignment, Context(alignment, rules, words, ocr), rules, locator, source_id)
+
+
+def _source_infos(pairings: Sequence[Pairing], reprint: TextMap, whole: bool) -> tuple[SourceInfo, ...]:
+    """Each source once, in the order the reprint first draws on it, with the characters matched and,
+    unless it was given for the whole reprint, the stretches of the reprint drawn from it."""
+    drawn: dict[str, tuple[SourceText, list[Pairing]]] = {}
+    for pairing in pairings:
+        if pairing.source is not None:
+            drawn.setdefault(pairing.source.id, (pairing.source, []))[1].append(pairing)
+    return tuple(
+        SourceInfo(
+            id=source.id,
+            title=source.title,
+            path=source.path,
+            chars=len(source.text.text),
+            matched_chars=sum(p.alignment.matched_chars for p in mine),
+            text=source.text.text,
+            parts=() if whole else _joined_spans([reprint.to_read(p.span) for p in mine], reprint.text),
+        )
+        for source, mine in drawn.values()
+    )
+
+
+def _joined_spans(spans: list[Span], text: str) -> tuple[Span, ...]:
+    """Spans in order, those with only white space between them joined."""
+    joined: list[Span] = []
+    for span in sorted(spans, key=lambda s: s.start):
+        if joined and not text[joined[-1].end : span.start].strip():
+            joined[-1] = Span(joined[-1].start, max(joined[-1].end, span.end))
+        else:
+            joined.append(span)
+    return tuple(joined)

@@ -26,6 +26,9 @@ _SPEECH_LOOKBACK = 3000
 _TERM_WINDOW = 10
 # The headings of a release (title, subtitles, dateline) fit in its first characters.
 _HEADING_LIMIT = 300
+# An insertion at least this long that the reprint already holds is a passage printed twice; a
+# shorter one (a title repeated in a masthead, a set phrase) is not taken for a repeat.
+_REPEAT_CHARS = 40
 _NUMERALS = "0-9０-９〇零一二三四五六七八九十百千万亿两"
 _DATE = re.compile(f"[{_NUMERALS}]{{1,4}}(?:年|月|日|号)")
 _DIGIT = re.compile("[0-9０-９]")
@@ -111,9 +114,16 @@ class Context:
         since = max(paragraph, position - _SPEECH_LOOKBACK)
         return self._speech.search(self._source.content, since, position) is not None
 
+    def repeated(self, diff: Difference) -> bool:
+        if diff.kind != "insertion" or len(diff.reprint) < _REPEAT_CHARS:
+            return False
+        content = self._reprint.content
+        head = content[diff.reprint.start : diff.reprint.start + _REPEAT_CHARS]
+        return content.find(head) < diff.reprint.start or content.find(head, diff.reprint.end) >= 0
+
     def unmatched(self, diff: Difference) -> bool:
-        # Only the search of the library finds parts with no source; an alignment has a source.
-        return False
+        # Only a stretch of the reprint found in no source is aligned to an empty text.
+        return not self._source.content
 
     def ocr_uncertain(self, diff: Difference) -> bool:
         # OCR is evidence, not truth: a change resting on a character read with low confidence, or

@@ -16,14 +16,13 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 
+from yuanwen.chars import is_punctuation
 from yuanwen.model import Alignment, Difference, Edit, Kind, Span, TextMap
 from yuanwen.normalize import is_boundary
 from yuanwen.words import Segmenter, Token
 
-_EXTRA_PUNCTUATION = frozenset("～·•")
 # How far an omission or insertion may slide to reach a sentence boundary, and how far around a
 # substitution words are looked up: a Chinese word is rarely longer than 6 characters.
 _SLIDE = 40
@@ -36,11 +35,6 @@ _JOIN_MAX = 4
 _LOPSIDED_CHARS = 40
 _LOPSIDED_RATIO = 8
 _PROPER_TAGS = frozenset({"nr", "nrfg", "nrt", "ns", "nt", "nz"})
-
-
-def is_punctuation(text: str) -> bool:
-    """True for a non-empty text of punctuation marks only."""
-    return bool(text) and all(unicodedata.category(ch).startswith("P") or ch in _EXTRA_PUNCTUATION for ch in text)
 
 
 def differences(alignment: Alignment, segmenter: Segmenter, marks: frozenset[str] = frozenset()) -> list[Difference]:

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+from yuanwen.chars import is_layout
+
 if TYPE_CHECKING:
     import numpy as np
 
-# 12 characters, as yuanwen.align.K: a Chinese string this long almost never recurs by chance,
-# and a retyped text keeps most of its 12-grams between edits.
+# 12 characters, for alignment anchors (yuanwen.align) and fingerprints alike: a Chinese string
+# this long almost never recurs by chance, and a retyped text keeps most of its 12-grams between edits.
 GRAM = 12
 # One 12-gram in 2**4 = 16 is a fingerprint: ~180 for a 3,000-character text, ~4 for an
 # 80-character quotation. Measured on 10,000 texts (benchmarks/bench_library.py): one in 8 imports
@@ -27,8 +29,6 @@ GRAM = 12
 # two-sentence quotations (every sentence in ~40 texts) 61%, 32% and 11%, and one in 32 misses 2%
 # of booklets.
 SAMPLE_BITS = 4
-# The zero-width marks yuanwen.normalize drops with whitespace; tests check both agree.
-ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _LAYOUT, _MARK, _KEY = 0, 1, 2
 _MIX = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93)
 
@@ -95,6 +95,13 @@ def digest_and_fingerprints(text: str) -> tuple[bytes, list[int]]:
     return digest, values.tolist()
 
 
+def text_codes(text: str) -> np.ndarray:
+    """Every character's code point, as 64-bit codes for gram_hashes."""
+    import numpy as np
+
+    return _codes(text).astype(np.uint64)
+
+
 def _codes(text: str) -> np.ndarray:
     import numpy as np
 
@@ -116,7 +123,7 @@ def _class_table() -> np.ndarray:
     table = np.full(0x10000, _KEY, dtype=np.uint8)
     for code in range(0x10000):
         char = chr(code)
-        if char.isspace() or char in ZERO_WIDTH:
+        if is_layout(char):
             table[code] = _LAYOUT
         elif unicodedata.category(char)[0] not in "LNM" and unicodedata.category(char) != "Co":
             table[code] = _MARK

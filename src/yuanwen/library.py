@@ -158,7 +158,7 @@ class SearchResult:
 class Candidate:
     """A stored text sharing fingerprints with a reprint: where in the reprint's key, and each one's weight."""
 
-    num: int
+    id: str
     hits: tuple[tuple[int, float], ...]
 
     @property
@@ -231,9 +231,12 @@ class Library:
         for batch in _ahead(_chunks(prepared)):
             yield from self._store(batch)
 
-    def import_files(self, paths: Iterable[Path]) -> Iterator[Imported]:
-        """Store each file's text; a file that cannot be read is reported and skipped, never ending the import."""
-        for batch in _ahead(_chunks(map(_attempt, paths))):
+    def import_documents(self, read: Iterable[tuple[Path, Document | str]]) -> Iterator[Imported]:
+        """Store each file's document as read (titled by its first line), or report why it could not be read.
+
+        `read` is lazy (yuanwen.extract.read_each): files are read and fingerprinted in a helper
+        thread while the batch before is stored, and a file that cannot be read never ends the import."""
+        for batch in _ahead(_chunks(_prepared(path, document) for path, document in read)):
             yield from (Imported(path, None, outcome) for path, outcome in batch if isinstance(outcome, str))
             readable = [(path, outcome) for path, outcome in batch if not isinstance(outcome, str)]
             results = self._store([item for _, item in readable]) if readable else []
@@ -247,25 +250,23 @@ class Library:
 
     def entry(self, text_id: str) -> Entry:
         """One stored text's metadata."""
-        return self.entry_at(self._num(text_id))
+        return self._entry_at(self._num(text_id))
 
     def text(self, text_id: str) -> str:
         """One stored text, exactly as read."""
-        return self.body(self._num(text_id))
+        return self._body(self._num(text_id))
 
-    def body(self, num: int) -> str:
-        """A stored text by its row number, as a candidate names it."""
+    def _body(self, num: int) -> str:
         return str(self._row("SELECT text FROM bodies WHERE num = ?", num, f"第 {num} 行")[0])
 
-    def entry_at(self, num: int) -> Entry:
-        """A stored text's metadata by its row number."""
+    def _entry_at(self, num: int) -> Entry:
         return _entry(self._row(f"SELECT {_ENTRY_COLUMNS} FROM texts WHERE num = ?", num, f"第 {num} 行"))
 
     def remove(self, text_id: str) -> Entry:
         """Delete a text, its body and its fingerprints, in one transaction."""
         with self._transaction():
             num = self._num(text_id)
-            entry, (_, tokens) = self.entry_at(num), _digest_and_tokens(self.body(num))
+            entry, (_, tokens) = self._entry_at(num), _digest_and_tokens(self._body(num))
             self._db.execute("INSERT INTO grams(grams, rowid, tokens) VALUES('delete', ?, ?)", (num, tokens))
             self._db.execute("DELETE FROM bodies WHERE num = ?", (num,))
             self._db.execute("DELETE FROM texts WHERE num = ?", (num,))
@@ -292,7 +293,7 @@ class Library:
                     (words,),
                 )
             ]
-        hits = tuple(Hit(self.entry_at(num), _snippet(self.body(num), words)) for num in nums[:limit])
+        hits = tuple(Hit(self._entry_at(num), _snippet(self._body(num), words)) for num in nums[:limit])
         return SearchResult(total=len(nums), hits=hits)
 
     def candidates(
@@ -316,8 +317,14 @@ class Library:
                 nums = self._postings(value, cap)
                 for num in nums:
                     hits[num].extend((place, 1 / len(nums)) for place in places)
-        found = [Candidate(num, tuple(sorted(found))) for num, found in hits.items()]
-        return sorted((c for c in found if c.score >= min_score), key=lambda c: (-c.score, c.num))
+        scored = [(num, tuple(sorted(found))) for num, found in hits.items()]
+        kept = [(num, found) for num, found in scored if sum(weight for _, weight in found) >= min_score]
+        # Best first; on a tie the text stored first, as the claims' tie-break expects.
+        kept.sort(key=lambda item: (-sum(weight for _, weight in item[1]), item[0]))
+        return [Candidate(self._id_at(num), found) for num, found in kept]
+
+    def _id_at(self, num: int) -> str:
+        return str(self._row("SELECT id FROM texts WHERE num = ?", num, f"第 {num} 行")[0])
 
     def _postings(self, value: int, cap: int) -> list[int]:
         rows = self._db.execute("SELECT rowid FROM grams WHERE grams MATCH ? LIMIT ?", (f'"{value}"', cap)).fetchall()
@@ -412,23 +419,6 @@ class Library:
             raise LibraryError(f"无法使用资料库 {self.path}：{error.strerror or error}") from error
 
 
-def files_in(paths: Sequence[Path]) -> list[Path]:
-    """The files to import: each file given, and every file under each folder, hidden ones left out."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-        elif path.exists():
-            found.append(path)
-        else:
-            raise LibraryError(f"找不到文件或文件夹：{path}")
-    return found
-
-
 def checked_metadata(metadata: Metadata) -> Metadata:
     """The metadata with its date in YYYY-MM-DD form; an unreadable date is an error."""
     if not metadata.date:
@@ -445,17 +435,14 @@ def _prepare(document: Document, metadata: Metadata) -> _Prepared:
     return _Prepared(document, checked_metadata(metadata), digest, tokens)
 
 
-def _attempt(path: Path) -> tuple[Path, _Prepared | str]:
-    """A file read and prepared, or why it cannot be."""
-    from yuanwen.extract import read_document
-
+def _prepared(path: Path, document: Document | str) -> tuple[Path, _Prepared | str]:
+    """A document read for an import ready to store, titled by its first line; or why it cannot be."""
+    if isinstance(document, str):
+        return path, document
     try:
-        document = read_document(path)
         return path, _prepare(document, Metadata(title=first_line(document.text), origin=str(path.resolve())))
     except YuanwenError as error:
         return path, str(error)
-    except Exception as error:  # a reader's own failure on one odd file must not end a whole import
-        return path, f"无法读取文件：{path}（{type(error).__name__}：{' '.join(str(error).split())}）"
 
 
 def _chunks(items: Iterable[T]) -> Iterator[list[T]]:

@@ -77,13 +77,26 @@ class TextMap:
     content: str
     offsets: Sequence[int]
     paragraph_starts: Sequence[int]
+    # Where an empty span before the first content character lies in the text as read: 0 for a
+    # whole text, the stretch's own place for a stretch of one (see within).
+    origin: int = 0
 
     def to_read(self, span: Span) -> Span:
         """Map a span of content characters to the span of the text as read that holds them."""
         if span.start == span.end:
-            point = self.offsets[span.start - 1] + 1 if span.start > 0 else 0
+            point = self.offsets[span.start - 1] + 1 if span.start > 0 else self.origin
             return Span(point, point)
         return Span(self.offsets[span.start], self.offsets[span.end - 1] + 1)
+
+    def within(self, span: Span) -> TextMap:
+        """A stretch of the content as a TextMap of its own, still mapping into the whole text as read."""
+        return TextMap(
+            text=self.text,
+            content=self.content[span.start : span.end],
+            offsets=self.offsets[span.start : span.end],
+            paragraph_starts=tuple(p - span.start for p in self.paragraph_starts if span.start < p < span.end),
+            origin=self.to_read(Span(span.start, span.start)).start,
+        )
 
 
 @dataclass(frozen=True)
@@ -106,6 +119,27 @@ class Alignment:
     @property
     def matched_chars(self) -> int:
         return sum(len(e.source) for e in self.edits if e.op == "equal")
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A text a reprint is checked against: its id, what is known of it, and its content."""
+
+    id: str
+    title: str | None
+    path: str | None
+    text: TextMap
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """A stretch of the reprint's content and the source it reprints, aligned; no source: found in none.
+
+    A stretch found in no source is aligned to nothing (one insertion), so the rules grade it too."""
+
+    span: Span
+    source: SourceText | None
+    alignment: Alignment
 
 
 @dataclass(frozen=True)

@@ -6,16 +6,12 @@ PDF puts between CJK and digits, zero-width marks) is dropped, so it can never p
 
 from __future__ import annotations
 
-import re
 from array import array
 from bisect import bisect_left
 from collections import Counter
 
+from yuanwen.chars import CLOSERS, CONTENT, SENTENCE_ENDS
 from yuanwen.model import TextMap
-
-SENTENCE_ENDS = frozenset("。！？!?…")
-_CLOSERS = frozenset("”’」』）)》")
-_CONTENT = re.compile(r"[^\s\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
 
 # A text is hard-wrapped when this share of its lines have about the same length (seen: the
 # example source, from a PDF, has 88% of its lines within two characters of the commonest length).
@@ -29,7 +25,7 @@ def normalize(text: str) -> TextMap:
     """Split a text into its content characters and the map back to the text as read."""
     offsets = array("q")
     parts: list[str] = []
-    for match in _CONTENT.finditer(text):
+    for match in CONTENT.finditer(text):
         parts.append(match.group())
         offsets.extend(range(match.start(), match.end()))
     return TextMap(
@@ -75,4 +71,4 @@ def is_boundary(text: TextMap, i: int) -> bool:
     j = bisect_left(text.paragraph_starts, i)
     if j < len(text.paragraph_starts) and text.paragraph_starts[j] == i:
         return True
-    return c[i - 1] in SENTENCE_ENDS or (c[i - 1] in _CLOSERS and i >= 2 and c[i - 2] in SENTENCE_ENDS)
+    return c[i - 1] in SENTENCE_ENDS or (c[i - 1] in CLOSERS and i >= 2 and c[i - 2] in SENTENCE_ENDS)

@@ -59,7 +59,7 @@ def add(library_file: Path | None, file: Path, title: str | None, day: str | Non
 @click.pass_obj
 def import_files(library_file: Path | None, paths: tuple[Path, ...]) -> None:
     """导入文件或文件夹中的全部文件；无法读取的文件逐个报告并跳过。"""
-    from yuanwen.library import files_in
+    from yuanwen.extract import files_in, read_each
 
     def run() -> tuple[list[str], str]:
         files = files_in(paths)
@@ -67,7 +67,7 @@ def import_files(library_file: Path | None, paths: tuple[Path, ...]) -> None:
         skipped: list[str] = []
         with _opened(library_file, create=True) as library:
             with click.progressbar(length=len(files), label="导入", file=sys.stderr) as bar:
-                for result in library.import_files(files):
+                for result in library.import_documents(read_each(files)):
                     bar.update(1)
                     if result.added is None:
                         skipped.append(result.error or str(result.path))

@@ -8,7 +8,7 @@ file stays fast.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from yuanwen.errors import InputError
@@ -44,6 +44,34 @@ def read_pages(paths: Sequence[Path]) -> Document:
     from yuanwen.extract.images import read_image_document
 
     return read_image_document(files, "、".join(name for _, name in files))
+
+
+def files_in(paths: Sequence[Path]) -> list[Path]:
+    """The files under the paths given: each file, and every file under each folder, hidden ones left out."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        elif path.exists():
+            found.append(path)
+        else:
+            raise InputError(f"找不到文件或文件夹：{path}")
+    return found
+
+
+def read_each(paths: Iterable[Path]) -> Iterator[tuple[Path, Document | str]]:
+    """Each file read, lazily, or the one line that says why it cannot be: one odd file never ends a batch."""
+    for path in paths:
+        try:
+            yield path, read_document(path)
+        except InputError as error:
+            yield path, str(error)
+        except Exception as error:  # a reader's own failure on one odd file must not end a whole import
+            yield path, f"无法读取文件：{path}（{type(error).__name__}：{' '.join(str(error).split())}）"
 
 
 def read_bytes(data: bytes, name: str) -> Document:

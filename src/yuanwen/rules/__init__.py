@@ -27,6 +27,7 @@ CONDITIONS = frozenset(
         "date",
         "in_speech",
         "unmatched",
+        "repeated",
         "ocr_uncertain",
     }
 )

@@ -1,0 +1,33 @@
+"""What kind of character a character is, in one place: layout, punctuation, the ends of sentences.
+
+Every stage reads these definitions, so what one stage takes for content another cannot take for layout.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Format characters that carry no text (web and Wikisource copies are sprinkled with them): like
+# whitespace, they are layout, never content.
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+# A run of content characters: everything but whitespace of every kind and the zero-width marks.
+CONTENT = re.compile(f"[^\\s{ZERO_WIDTH}]+")
+SENTENCE_ENDS = frozenset("。！？!?…")
+# Closing marks that may follow a sentence's end: 。” still ends the sentence.
+CLOSERS = frozenset("”’」』）)》")
+# Quotation marks and brackets: a sentence of a part never runs across them, and alone between
+# parts they are the reprint's framing of a quotation.
+FRAMES = frozenset("“”‘’「」『』（）()《》〈〉【】〔〕[]{}")
+# Marks Unicode files as symbols (Sm, Po…) that a proof-reader counts as punctuation all the same.
+_EXTRA_PUNCTUATION = frozenset("～·•")
+
+
+def is_layout(char: str) -> bool:
+    """True for whitespace of every kind and the zero-width marks."""
+    return char.isspace() or char in ZERO_WIDTH
+
+
+def is_punctuation(text: str) -> bool:
+    """True for a non-empty text of punctuation marks only."""
+    return bool(text) and all(unicodedata.category(ch).startswith("P") or ch in _EXTRA_PUNCTUATION for ch in text)

@@ -1,0 +1,59 @@
+"""The library as the 文献库 page and /api/library use it; each call opens the library, does one thing and closes it.
+
+Blocking calls: the routes run them in a thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+
+from yuanwen.library import Added, Entry, Library, Metadata, first_line
+from yuanwen.web.worker import Upload
+
+# Texts listed on one page of the library.
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A page of the library's texts, or of those holding a keyword, and how many there are in all."""
+
+    total: int
+    entries: tuple[Entry, ...]
+    snippets: tuple[str, ...] = ()
+
+
+def listing(path: Path, keyword: str, offset: int = 0, limit: int = PAGE_SIZE) -> Listing:
+    """The texts from `offset` on, or the first ones holding the keyword."""
+    with Library(path, create=False) as library:
+        if keyword.strip():
+            result = library.search(keyword, limit)
+            return Listing(result.total, tuple(h.entry for h in result.hits), tuple(h.snippet for h in result.hits))
+        return Listing(library.count(), tuple(islice(library.entries(), offset, offset + limit)))
+
+
+def add(path: Path, upload: Upload, title: str, day: str, publisher: str) -> Added:
+    """Read an uploaded file and store it with what the user said about it."""
+    from yuanwen.extract import read_bytes
+
+    document = read_bytes(Path(upload.path).read_bytes(), upload.name)
+    metadata = Metadata(
+        title=title.strip() or first_line(document.text),
+        publisher=publisher.strip() or None,
+        date=day.strip() or None,
+        origin=f"网页上传：{upload.name}",
+    )
+    with Library(path, create=False) as library:
+        return library.add(document, metadata)
+
+
+def entry(path: Path, text_id: str) -> Entry:
+    with Library(path, create=False) as library:
+        return library.entry(text_id)
+
+
+def remove(path: Path, text_id: str) -> Entry:
+    with Library(path, create=False) as library:
+        return library.remove(text_id)

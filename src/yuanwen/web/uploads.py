@@ -1,0 +1,125 @@
+"""Uploads: kept in a private temporary folder under generated names, removed once their check ends.
+
+A name that comes with a request is a label for reports and messages; no part of it but a short
+alphanumeric suffix (which tells Markdown from text, .doc from .wps) reaches the file system.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import secrets
+import shutil
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import BinaryIO
+
+import anyio.to_thread
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+
+from yuanwen.web.worker import Upload
+
+_SUFFIX = re.compile(r"\.[0-9A-Za-z]{1,8}")
+# Characters of a user's file name kept as its label.
+_NAME_CHARS = 120
+PASTED_REPRINT = "粘贴的转载稿.txt"
+PASTED_SOURCE = "粘贴的原文.txt"
+
+
+class UploadError(ValueError):
+    """A request without what a check needs; one line of Chinese says what is missing."""
+
+
+class Folder:
+    """The server's private temporary folder (mode 0700), removed with everything in it on close."""
+
+    def __init__(self) -> None:
+        self.path = Path(tempfile.mkdtemp(prefix="yuanwen-web-"))
+
+    def save(self, data: BinaryIO | bytes, name: str) -> Upload:
+        """Store an upload under a generated name, keeping only its suffix."""
+        suffix = Path(name).suffix
+        path = self.path / (secrets.token_hex(16) + (suffix.lower() if _SUFFIX.fullmatch(suffix) else ""))
+        with path.open("xb") as out:
+            if isinstance(data, bytes):
+                out.write(data)
+            else:
+                shutil.copyfileobj(data, out)
+        return Upload(str(path), name)
+
+    def discard(self, *uploads: Upload | None) -> None:
+        for upload in uploads:
+            if upload is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    Path(upload.path).unlink()
+
+    def close(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def label(name: str | None, default: str) -> str:
+    """A user's file name as a label: its last part, without control characters, not too long."""
+    last = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    kept = "".join(ch for ch in last if unicodedata.category(ch)[0] != "C").strip()
+    return kept[-_NAME_CHARS:] or default
+
+
+async def form_upload(folder: Folder, form: FormData, field: str, default: str) -> Upload | None:
+    """The file uploaded in `field`, else the text pasted in `field` or `field_text`; None when both are empty."""
+    for value in (form.get(field), form.get(f"{field}_text")):
+        if isinstance(value, UploadFile) and value.size:
+            return await anyio.to_thread.run_sync(folder.save, value.file, label(value.filename, default))
+        if isinstance(value, str) and value.strip():
+            return await anyio.to_thread.run_sync(folder.save, value.encode("utf-8"), default)
+    return None
+
+
+async def text_upload(folder: Folder, text: object, name: object, default: str) -> Upload | None:
+    """A text sent in a JSON request, or None when there is none."""
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return None
+    if not isinstance(text, str):
+        raise UploadError("JSON 中的文字应为字符串")
+    return await anyio.to_thread.run_sync(folder.save, text.encode("utf-8"), label(str(name or ""), default))
+
+
+async def check_uploads(request: Request, folder: Folder, limit: int) -> tuple[Upload, Upload | None]:
+    """The reprint and the source of a check request (a form, or JSON); no source: look in the library.
+
+    A form's `source_mode` of "library" chooses the library; any other mode needs a source."""
+    if request.headers.get("content-type", "").startswith("application/json"):
+        return await _json_uploads(request, folder)
+    try:
+        async with request.form(max_files=4, max_fields=16, max_part_size=limit) as form:
+            reprint = await form_upload(folder, form, "reprint", PASTED_REPRINT)
+            if reprint is None:
+                raise UploadError("请上传转载稿，或粘贴转载稿的文字")
+            mode = form.get("source_mode")
+            source = None if mode == "library" else await form_upload(folder, form, "source", PASTED_SOURCE)
+    except HTTPException as error:
+        raise UploadError(f"无法读取提交的表单：{error.detail}") from error
+    if source is None and mode not in (None, "library"):
+        folder.discard(reprint)
+        raise UploadError("请上传或粘贴原文，或选择“在文献库中查找”")
+    return reprint, source
+
+
+async def _json_uploads(request: Request, folder: Folder) -> tuple[Upload, Upload | None]:
+    """{"reprint": text, "reprint_name": name, "source": text or null, "source_name": name}."""
+    try:
+        body = await request.json()
+    except ValueError as error:
+        raise UploadError("请求不是有效的 JSON") from error
+    if not isinstance(body, dict):
+        raise UploadError('JSON 请求应为对象：{"reprint": 文字, "source": 文字或 null}')
+    reprint = await text_upload(folder, body.get("reprint"), body.get("reprint_name"), PASTED_REPRINT)
+    if reprint is None:
+        raise UploadError("JSON 请求缺少转载稿的文字（reprint）")
+    try:
+        return reprint, await text_upload(folder, body.get("source"), body.get("source_name"), PASTED_SOURCE)
+    except UploadError:
+        folder.discard(reprint)
+        raise

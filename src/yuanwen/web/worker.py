@@ -1,0 +1,141 @@
+"""A check worker: a process that reads the uploads, checks, renders every output and records them.
+
+Each worker loads the rules and opens the library once, then serves jobs from its pipe until it
+receives None. Only the report's JSON goes back through the pipe; the outputs go to the records.
+An upload's own name is only ever a label: the worker opens the file under its generated name.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from yuanwen.errors import YuanwenError
+from yuanwen.model import Document, Kind, Report
+from yuanwen.web.records import Output, Records
+
+# What `yuanwen fix` restores when no --only is given: the wording and the punctuation.
+FIX_KINDS: frozenset[Kind] = frozenset(("substitution", "punctuation"))
+_WARM_UP = "习近平在中共中央政治局第五次集体学习时强调，加快建设教育强国，为中华民族伟大复兴提供有力支撑。" * 3
+# What a worker says once it has loaded everything, before its first job.
+READY = "ready"
+_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file in the server's private temporary folder, and the user's name for it (shown, never opened)."""
+
+    path: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Job:
+    """One check: the reprint and its source, or no source to look the reprint's sources up in the library."""
+
+    id: str
+    reprint: Upload
+    source: Upload | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What came of a job: the report's JSON (yuanwen.report/1), or the one-line reason it failed."""
+
+    id: str
+    json: str | None = None
+    error: str | None = None
+    timed_out: bool = False
+
+
+def work(connection: Connection, library: str) -> None:
+    """A worker process's main loop."""
+    worker = _Worker(Path(library))
+    connection.send(READY)
+    while (job := connection.recv()) is not None:
+        connection.send(worker.run(job))
+
+
+class _Worker:
+    """The state a worker keeps between jobs: the records and the open library."""
+
+    def __init__(self, library: Path) -> None:
+        from yuanwen.library import Library
+
+        self.records = Records(library)
+        self.library = Library(library, create=False)
+        _warm_up()
+
+    def run(self, job: Job) -> Outcome:
+        """Check, render and record; any failure becomes its one-line reason."""
+        try:
+            report = self._check(job)
+            self.records.finish(job.id, _titles(report), report.summary, outputs(report, job.reprint))
+            from yuanwen.render import renderer
+
+            return Outcome(job.id, json=str(renderer("json")(report)))
+        except YuanwenError as error:
+            return Outcome(job.id, error=str(error))
+        except MemoryError:
+            return Outcome(job.id, error="内存不足：文件太大")
+        except Exception as error:  # a reader's failure on one odd file must not end the worker
+            traceback.print_exc(file=sys.stderr)
+            return Outcome(job.id, error=f"核对出错（{type(error).__name__}），请把文件发给维护者")
+
+    def _check(self, job: Job) -> Report:
+        from yuanwen.check import check
+
+        reprint = _read(job.reprint)
+        return check(reprint, self.library if job.source is None else _read(job.source))
+
+
+def outputs(report: Report, upload: Upload) -> list[Output]:
+    """Every output of a report: JSON, HTML, the Word report and, when a source was found, the corrected file.
+
+    The Word outputs of a .docx reprint are the user's own file annotated, so they read the upload."""
+    from yuanwen.fix import corrected
+    from yuanwen.render import renderer
+
+    on_disk = replace(report, reprint=replace(report.reprint, path=upload.path))
+    stem = Path(upload.name).stem or "转载稿"
+    found = [
+        Output("json", f"{stem}.核对报告.json", "application/json", _bytes(renderer("json")(report))),
+        Output("html", f"{stem}.核对报告.html", "text/html; charset=utf-8", _bytes(renderer("html")(report))),
+        Output("docx", f"{stem}.核对批注.docx", _DOCX, _bytes(renderer("docx")(on_disk))),
+    ]
+    if report.sources:
+        fixed = corrected(on_disk, FIX_KINDS)
+        if isinstance(fixed, bytes):
+            found.append(Output("fixed", f"{stem}.改正.docx", _DOCX, fixed))
+        else:
+            found.append(Output("fixed", f"{stem}.改正.txt", "text/plain; charset=utf-8", fixed.encode("utf-8")))
+    return found
+
+
+def _read(upload: Upload) -> Document:
+    from yuanwen.extract import read_bytes
+
+    return read_bytes(Path(upload.path).read_bytes(), upload.name)
+
+
+def _titles(report: Report) -> list[str]:
+    return [s.title or s.path or s.id for s in report.sources]
+
+
+def _bytes(content: str | bytes) -> bytes:
+    return content if isinstance(content, bytes) else content.encode("utf-8")
+
+
+def _warm_up() -> None:
+    """Load the rules, the word segmenter and the renderers now, so the first user's check is not the slow one."""
+    from yuanwen.check import check
+    from yuanwen.render import renderer
+
+    text = Document("warm-up.txt", "text", _WARM_UP)
+    report = check(text, text)
+    for name in ("json", "html", "docx"):
+        renderer(name)(report)
