@@ -91,7 +91,7 @@ def _add_ocr_page(builder: _Builder, page: OcrPage, kept: list[int], number: int
 def _doubtful(text: str, line: ReadLine) -> list[int]:
     """Offsets in the line's text of the characters read below the confidence threshold."""
     visible = [i for i, char in enumerate(text) if not char.isspace()]
-    return [i for i, confidence in zip(visible, line.confidences, strict=False) if confidence < UNCERTAIN_BELOW]
+    return [i for i, confidence in zip(visible, line.confidences, strict=True) if confidence < UNCERTAIN_BELOW]
 
 
 def _spans(offsets: list[int]) -> tuple[Span, ...]:
