@@ -44,6 +44,7 @@ bench: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python benchmarks/bench_ocr.py
 	$(BIN)/python benchmarks/bench_web_report.py
 	$(BIN)/python benchmarks/bench_web_load.py
+	$(BIN)/python benchmarks/bench_lint.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

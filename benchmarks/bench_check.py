@@ -13,26 +13,14 @@ import sys
 import time
 from pathlib import Path
 
-from pairs import CORPUS, ROOT, edited_excerpt, large_source
+from pairs import CORPUS, ROOT, edited_excerpt, large_source, process_seconds
 
 EXAMPLES = ROOT / "examples"
 
 
 def _cli_seconds(runs: int = 7) -> float:
     """Median wall time of the whole `yuanwen check` process on the example pair."""
-    command = [
-        str(Path(sys.executable).parent / "yuanwen"),
-        "check",
-        str(EXAMPLES / "reprint.txt"),
-        "--source",
-        str(EXAMPLES / "source.txt"),
-    ]
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, capture_output=True, check=False)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return process_seconds("check", str(EXAMPLES / "reprint.txt"), "--source", str(EXAMPLES / "source.txt"), runs=runs)
 
 
 def _in_process(reprint: str, source: str, runs: int) -> tuple[float, float, int]:

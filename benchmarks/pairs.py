@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import random
+import statistics
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +17,17 @@ HEADER = "河北轨道运输职业技术学院\n政治学习资料\n宣传统战
 # Han characters shifted by this many code points make a second, different text with the
 # corpus's statistics: the corpus alone has 743,693 characters, short of a million.
 _SHIFT = 7
+
+
+def process_seconds(*args: str, runs: int) -> float:
+    """Median wall time of a whole `yuanwen` process with these arguments."""
+    command = [str(Path(sys.executable).parent / "yuanwen"), *args]
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=False)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 def corpus_paragraphs() -> list[str]:

@@ -9,6 +9,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 BOOKLET_HEADER = "政治学习资料 第22期"
 # reportlab's built-in CID font: a PDF reader knows its glyphs without a font file.
 CJK_FONT = "STSong-Light"
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def reprint_paragraphs() -> list[str]:
@@ -86,6 +87,38 @@ def build_booklet_docx(path: Path, paragraphs: list[str], header: str = BOOKLET_
         paragraph.paragraph_format.first_line_indent = Pt(24)
     document.save(str(path))
     return path
+
+
+def body_docx(folder: Path, body_xml: str) -> Path:
+    """A .docx whose body is the given WordprocessingML (namespace prefixes w, mc, wps, v), with a header."""
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "页眉文字"
+    body = document.element.body
+    wrapper = parse_xml(
+        f'<w:body xmlns:w="{W_NS}" '
+        'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+        'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+        f'xmlns:v="urn:schemas-microsoft-com:vml">{body_xml}</w:body>'
+    )
+    section = body[-1]  # w:sectPr stays last
+    for child in list(wrapper):
+        section.addprevious(child)
+    path = folder / "built.docx"
+    document.save(str(path))
+    return path
+
+
+def w_p(*runs: str) -> str:
+    """A paragraph of WordprocessingML."""
+    return "<w:p>" + "".join(runs) + "</w:p>"
+
+
+def w_r(text: str) -> str:
+    """A run of text."""
+    return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
 
 
 def _add_page_field(run: object) -> None:

@@ -64,7 +64,6 @@ def test_only_the_faces_call_the_check() -> None:
     assert callers and all(_within(name, FACES) for name in callers), callers
 
 
-@pytest.mark.xfail(strict=True, reason="render/docx and render/html still re-read and re-align (issue 9, point 3)")
 def test_renderers_and_fix_read_the_report_only() -> None:
     readers = [name for name in GRAPH if _within(name, REPORT_READERS)]
     wrong = {name: sorted(m for m in GRAPH[name] if _within(m, STAGES)) for name in readers}
@@ -75,7 +74,6 @@ def test_the_library_reads_no_files() -> None:
     assert not [m for m in GRAPH["yuanwen.library"] if _within(m, ("yuanwen.extract",))]
 
 
-@pytest.mark.xfail(strict=True, reason="fix and render/docx import each other (issue 9, point 3)")
 def test_no_import_circle() -> None:
     def reaches(start: str, goal: str, seen: set[str]) -> bool:
         for nxt in GRAPH[start]:

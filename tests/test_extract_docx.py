@@ -8,11 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from extract_builders import BOOKLET_HEADER, EXAMPLES, build_booklet_docx, content, reprint_paragraphs
+from extract_builders import (
+    BOOKLET_HEADER,
+    EXAMPLES,
+    body_docx,
+    build_booklet_docx,
+    content,
+    reprint_paragraphs,
+    w_p,
+    w_r,
+)
 from yuanwen.errors import InputError
 from yuanwen.extract import read_document
-
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 @pytest.fixture(scope="module")
@@ -43,78 +50,48 @@ def test_one_line_and_anchor_per_paragraph(booklet: Path) -> None:
         assert doc.text[anchor.start :].startswith(paragraph + "\n")
 
 
-def _docx_with_body(tmp_path: Path, body_xml: str) -> Path:
-    """A .docx whose body is the given WordprocessingML (namespace prefix w)."""
-    import docx
-    from docx.oxml import parse_xml
-
-    document = docx.Document()
-    document.sections[0].header.paragraphs[0].text = "页眉文字"
-    body = document.element.body
-    wrapper = parse_xml(
-        f'<w:body xmlns:w="{W_NS}" '
-        'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
-        'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
-        f'xmlns:v="urn:schemas-microsoft-com:vml">{body_xml}</w:body>'
-    )
-    section = body[-1]  # w:sectPr stays last
-    for child in list(wrapper):
-        section.addprevious(child)
-    path = tmp_path / "built.docx"
-    document.save(str(path))
-    return path
-
-
-def _p(*runs: str) -> str:
-    return "<w:p>" + "".join(runs) + "</w:p>"
-
-
-def _r(text: str) -> str:
-    return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
-
-
 def test_tables_come_in_reading_order(tmp_path: Path) -> None:
     cell = "<w:tc>{}</w:tc>"
     table = (
         "<w:tbl><w:tblPr/><w:tblGrid/>"
         + "<w:tr>"
-        + cell.format(_p(_r("甲格")))
-        + cell.format(_p(_r("乙格")))
+        + cell.format(w_p(w_r("甲格")))
+        + cell.format(w_p(w_r("乙格")))
         + "</w:tr>"
         + "</w:tbl>"
     )
-    path = _docx_with_body(tmp_path, _p(_r("表前段落。")) + table + _p(_r("表后段落。")))
+    path = body_docx(tmp_path, w_p(w_r("表前段落。")) + table + w_p(w_r("表后段落。")))
     assert read_document(path).text.splitlines() == ["表前段落。", "甲格", "乙格", "表后段落。"]
 
 
 def test_tracked_changes_fields_and_tabs(tmp_path: Path) -> None:
-    paragraph = _p(
+    paragraph = w_p(
         '<w:pPr><w:tabs><w:tab w:val="left" w:pos="420"/></w:tabs></w:pPr>',
-        _r("要"),
-        f"<w:ins>{_r('继续')}</w:ins>",
+        w_r("要"),
+        f"<w:ins>{w_r('继续')}</w:ins>",
         "<w:del><w:r><w:delText>进一步</w:delText></w:r></w:del>",
-        _r("完善"),
+        w_r("完善"),
         '<w:r><w:fldChar w:fldCharType="begin"/></w:r>',
         '<w:r><w:instrText xml:space="preserve"> HYPERLINK "http://x" </w:instrText></w:r>',
         '<w:r><w:fldChar w:fldCharType="separate"/></w:r>',
-        _r("政策"),
+        w_r("政策"),
         '<w:r><w:fldChar w:fldCharType="end"/></w:r>',
         "<w:r><w:tab/></w:r>",
-        f'<w:fldSimple w:instr=" DATE ">{_r("体系")}</w:fldSimple>',
+        f'<w:fldSimple w:instr=" DATE ">{w_r("体系")}</w:fldSimple>',
     )
-    path = _docx_with_body(tmp_path, paragraph)
+    path = body_docx(tmp_path, paragraph)
     assert read_document(path).text == "要继续完善政策\t体系\n"
 
 
 def test_text_box_is_read_once_after_its_paragraph(tmp_path: Path) -> None:
-    box = f"<w:txbxContent>{_p(_r('框内文字'))}</w:txbxContent>"
+    box = f"<w:txbxContent>{w_p(w_r('框内文字'))}</w:txbxContent>"
     drawing = (
         "<w:r><mc:AlternateContent>"
         f'<mc:Choice Requires="wps"><w:drawing><wps:txbx>{box}</wps:txbx></w:drawing></mc:Choice>'
         f"<mc:Fallback><w:pict><v:shape><v:textbox>{box}</v:textbox></v:shape></w:pict></mc:Fallback>"
         "</mc:AlternateContent></w:r>"
     )
-    path = _docx_with_body(tmp_path, _p(_r("正文段落。"), drawing) + _p(_r("下一段。")))
+    path = body_docx(tmp_path, w_p(w_r("正文段落。"), drawing) + w_p(w_r("下一段。")))
     assert read_document(path).text.splitlines() == ["正文段落。", "框内文字", "下一段。"]
 
 

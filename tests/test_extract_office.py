@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from extract_builders import build_booklet_docx, content, reprint_paragraphs
+from extract_builders import BOOKLET_HEADER, build_booklet_docx, content, reprint_paragraphs
 from yuanwen.errors import InputError
 from yuanwen.extract import read_document
 from yuanwen.extract.office import INSTALL_HINT
@@ -55,6 +56,28 @@ def test_doc_named_wps_is_read(converted: dict[str, Path], tmp_path: Path) -> No
     path = tmp_path / "reprint.wps"
     path.write_bytes(converted[".doc"].read_bytes())
     assert content(read_document(path).text) == content("".join(reprint_paragraphs()))
+
+
+def test_doc_report_comes_from_the_conversion_made_when_read(
+    converted: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Word report of a .doc is made from the .docx LibreOffice gave when it was read: no second run."""
+    import docx
+
+    from yuanwen.check import check
+    from yuanwen.model import Document
+    from yuanwen.render.docx import render_docx
+
+    path = tmp_path / "reprint.doc"
+    path.write_bytes(converted[".doc"].read_bytes())
+    reprint = read_document(path)
+    path.unlink()
+    monkeypatch.setattr(subprocess, "run", lambda *args, **kwargs: pytest.fail("LibreOffice ran again"))
+    source = "".join(f"{line}\n" for line in reprint_paragraphs()[2:]).replace("进一步", "继续", 1)
+    report = check(reprint, Document("source.txt", "txt", source))
+    output = docx.Document(io.BytesIO(render_docx(report)))
+    assert output.sections[0].header.paragraphs[0].text == BOOKLET_HEADER  # the user's document, not a new one
+    assert [c.text for c in output.comments if "原文：继续" in c.text and "严重" in c.text]
 
 
 def test_broken_doc_is_refused(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from difflib import SequenceMatcher
+from itertools import pairwise
 from pathlib import Path
 
 import docx
@@ -14,7 +15,7 @@ from conftest import EXAMPLES, run_cli
 from test_render_docx import comment_ranges, formatted_docx, formatting
 from yuanwen.check import check
 from yuanwen.extract import read_document
-from yuanwen.fix import corrected, restorable
+from yuanwen.fix import corrected, corrected_text, edits, restorable
 from yuanwen.model import KINDS, Document, Report
 
 SOURCE = EXAMPLES / "source.txt"
@@ -71,6 +72,18 @@ def test_major_omission_and_insertion_are_undone_when_asked() -> None:
     assert {f.kind for f in report.findings} == {"omission", "insertion"}
     fixed = corrected(report, frozenset({"omission", "insertion"}))
     assert fixed == source
+
+
+def test_edits_are_data_of_the_report_in_reprint_order() -> None:
+    report = _example()
+    made = edits(report, DEFAULT)
+    assert len(made) == 28
+    assert all(a.span.end <= b.span.start for a, b in pairwise(made))
+    assert [(e.text, e.note.splitlines()[0]) for e in made if "严重" in e.note] == [
+        ("继续", "已按原文改正：“进一步”改为“继续”"),
+        ("指导", "已按原文改正：“督导”改为“指导”"),
+    ]
+    assert corrected_text(report.reprint.text, made) == corrected(report, DEFAULT)
 
 
 def test_restorable_never_takes_back_an_excerpt_or_a_header() -> None:

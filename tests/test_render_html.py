@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from lxml import html as lxml_html
 
-from conftest import EXAMPLES, run_cli
+from conftest import CORPUS, EXAMPLES, run_cli
 from yuanwen.check import check
 from yuanwen.extract import read_document
 from yuanwen.model import Document, Report
@@ -80,6 +80,39 @@ def test_shared_text_is_level_and_the_cut_stands_alone(example: Report) -> None:
     assert len(plain) > 5
     for left, right in plain:
         assert left == right
+
+
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+
+
+def _row_texts(page_html: str, column: str) -> list[str]:
+    """The content of each row's cell in a column: labels, whitespace and zero-width marks left out."""
+    tree = lxml_html.fromstring(page_html)
+    for label in tree.xpath(f"//sup[{_has('tag')}]"):
+        label.drop_tree()
+    cells = tree.xpath(f"//div[{_has('row')} and not({_has('head')})]/div[{_has(column)}]")
+    return ["".join(c for c in cell.text_content() if not c.isspace() and c not in ZERO_WIDTH) for cell in cells]
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [line for line in ("".join(c for c in line if c not in ZERO_WIDTH) for line in text.split("\n")) if line]
+
+
+@pytest.mark.parametrize(
+    ("source_marks", "reprint_marks"),
+    [("\u200d", ""), ("", "\u200d"), ("\u200d", "\ufeff\u200b"), ("\u2060\u00ad", "\u200c")],
+)
+def test_rows_start_at_paragraph_starts_whatever_zero_width_marks(source_marks: str, reprint_marks: str) -> None:
+    """A Wikisource copy begins with a zero-width joiner; marks at line starts must not shift the rows."""
+    lines = (CORPUS / "0023.txt").read_text(encoding="utf-8").splitlines()[3:12]
+    source = source_marks + "\n".join(lines) + "\n"
+    edited = "\n".join(lines).replace("复杂严峻", "复杂多变", 1).replace("\n", "\n" + reprint_marks)
+    reprint = reprint_marks + edited + "\n"
+    report = check(Document("reprint.txt", "txt", reprint), Document("source.txt", "txt", source))
+    assert [f.reprint_text for f in report.findings] == ["多变"]
+    page = render_html(report)
+    assert _row_texts(page, "src") == _paragraphs(source)
+    assert _row_texts(page, "rep") == _paragraphs(reprint)
 
 
 def test_user_text_is_escaped(hostile: Report) -> None:

@@ -186,10 +186,25 @@ def _chain(a: str, b: str, anchors: list[_Block]) -> list[_Block]:
 
 
 def _unique_paragraphs(text: TextMap, start: int, end: int) -> dict[str, int]:
-    """Each paragraph (cut at the range's ends) that occurs once in text.content[start:end], and where."""
+    """Each paragraph (cut at the range's ends) that occurs once in text.content[start:end], and where.
+
+    A piece cut at a range's end that is no paragraph's end is a paragraph's remnant, not one:
+    an excerpt ending mid-sentence on 一 must not anchor at a heading 一 pages later."""
     starts = text.paragraph_starts
     bounds = [start, *starts[bisect_right(starts, start) : bisect_left(starts, end)], end]
-    return _once((text.content[low:high], low) for low, high in pairwise(bounds))
+    pieces = (
+        (text.content[low:high], low)
+        for low, high in pairwise(bounds)
+        if (low != start or _paragraph_edge(text, low)) and (high != end or _paragraph_edge(text, high))
+    )
+    return _once(pieces)
+
+
+def _paragraph_edge(text: TextMap, at: int) -> bool:
+    """Whether a paragraph of the text starts or ends at a content offset."""
+    starts = text.paragraph_starts
+    i = bisect_left(starts, at)
+    return at in (0, len(text.content)) or (i < len(starts) and starts[i] == at)
 
 
 def _anchors_small(a: str, b: str, once: tuple[bool, bool]) -> list[tuple[int, int]]:

@@ -17,6 +17,7 @@ from yuanwen.context import Context
 from yuanwen.diff import differences
 from yuanwen.errors import NoCommonText
 from yuanwen.grade import Locator, grade
+from yuanwen.lint import lint, linted
 from yuanwen.locate import locate
 from yuanwen.model import (
     Alignment,
@@ -50,7 +51,8 @@ def check(
 
     The one entry point of every face: a Report with no sources means the library holds none of the
     reprint's sources."""
-    rules = load_rules((options or CheckOptions()).rule_files)
+    options = options or CheckOptions()
+    rules = load_rules(options.rule_files)
     reprint_map = normalize(reprint.text)
     if isinstance(source, Document):
         given = SourceText(source_id, None, source.path, normalize(source.text))
@@ -61,7 +63,21 @@ def check(
     words, locator = rules_segmenter(rules), Locator(reprint)
     findings = [f for pairing in pairings for f in _graded(pairing, rules, words, locator, reprint.ocr)]
     infos = _source_infos(pairings, reprint_map, whole=isinstance(source, Document))
-    return Report(reprint=reprint, sources=infos, findings=tuple(findings))
+    report = Report(reprint=reprint, sources=infos, findings=tuple(findings), reprint_map=reprint_map)
+    return linted(report, rules, options.day)
+
+
+def check_alone(reprint: Document, options: CheckOptions | None = None) -> Report:
+    """The source-free checks alone (`yuanwen lint`): the dated roster, standard wording, numbers and marks."""
+    options = options or CheckOptions()
+    result = lint(reprint, load_rules(options.rule_files), options.day)
+    return Report(
+        reprint=reprint,
+        sources=(),
+        findings=result.findings,
+        reprint_map=normalize(reprint.text),
+        text_date=result.date,
+    )
 
 
 def _require_common_text(alignment: Alignment, source: Document, reprint: Document) -> None:
@@ -94,7 +110,7 @@ def _source_infos(pairings: Sequence[Pairing], reprint: TextMap, whole: bool) ->
             path=source.path,
             chars=len(source.text.text),
             matched_chars=sum(p.alignment.matched_chars for p in mine),
-            text=source.text.text,
+            map=source.text,
             parts=() if whole else _joined_spans([reprint.to_read(p.span) for p in mine], reprint.text),
         )
         for source, mine in drawn.values()

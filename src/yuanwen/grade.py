@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from yuanwen.context import Context
 from yuanwen.model import Alignment, Difference, Document, Finding
 from yuanwen.rules import Rule, RuleSet
+from yuanwen.texts import shorten
 
 # Longer texts are shortened in messages: a person reads the start and the end.
 _MESSAGE_CHARS = 30
@@ -83,6 +84,4 @@ def _change(before: str, after: str) -> str:
 
 
 def _short(text: str) -> str:
-    if len(text) <= _MESSAGE_CHARS:
-        return text
-    return f"{text[:14]}……{text[-8:]}（共 {len(text)} 字）"
+    return shorten(text, _MESSAGE_CHARS, head=14, tail=8)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -32,6 +33,9 @@ class Document:
     format: str
     text: str
     anchors: tuple[Anchor, ...] = ()
+    # The .docx the text was read from (for a .doc, .wps or .odt: LibreOffice's .docx of it), so
+    # the Word outputs edit the user's own file without reading or converting it again.
+    data: bytes | None = field(default=None, repr=False, compare=False)
     # Read by OCR from page images: what was read so, and what it was unsure of.
     ocr: OcrEvidence | None = None
 
@@ -170,16 +174,29 @@ class Finding:
 
 @dataclass(frozen=True)
 class SourceInfo:
-    """A source text a report was checked against, with its text as read (for side-by-side views)."""
+    """A source text a report was checked against, with its text as read and its TextMap (for side-by-side views)."""
 
     id: str
     title: str | None
     path: str | None
     chars: int
     matched_chars: int
-    text: str = field(default="", repr=False, compare=False)
+    map: TextMap = field(repr=False, compare=False)
     # The stretches of the reprint (as read) drawn from this source; none means all of it.
     parts: tuple[Span, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return self.map.text
+
+
+@dataclass(frozen=True)
+class TextDate:
+    """The days a text speaks of (one day, a month or a year; None when not found) and how they were found."""
+
+    first: date | None
+    last: date | None
+    how: str
 
 
 @dataclass(frozen=True)
@@ -189,6 +206,9 @@ class Report:
     reprint: Document
     sources: tuple[SourceInfo, ...]
     findings: tuple[Finding, ...]
+    reprint_map: TextMap = field(repr=False, compare=False)
+    # The date the source-free checks read the reprint at; None when they did not run.
+    text_date: TextDate | None = None
 
     @property
     def summary(self) -> dict[Severity, int]:
@@ -204,7 +224,18 @@ class Report:
 
 
 @dataclass(frozen=True)
+class TextEdit:
+    """A change to make in the reprint: its span (as read) replaced by a text, with a note saying why."""
+
+    span: Span
+    text: str
+    note: str
+
+
+@dataclass(frozen=True)
 class CheckOptions:
     """All options of a check, in one place."""
 
     rule_files: tuple[Path, ...] = field(default_factory=tuple)
+    # The reprint's date for the source-free checks, when the user gives it (else found in the text).
+    day: date | None = None

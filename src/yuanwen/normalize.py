@@ -38,7 +38,7 @@ def normalize(text: str) -> TextMap:
 
 def _paragraph_starts(text: str) -> tuple[int, ...]:
     """Content offsets where a paragraph starts: after each line that ends one."""
-    lengths = [len("".join(line.split())) for line in text.split("\n")]
+    lengths = [len("".join(CONTENT.findall(line))) for line in text.split("\n")]
     width = _wrap_width([n for n in lengths if n])
     starts: list[int] = []
     seen = 0

@@ -11,6 +11,7 @@ from yuanwen import __version__
 from yuanwen.cli.check import check, extract, fix
 from yuanwen.cli.common import fail
 from yuanwen.cli.library import library_group
+from yuanwen.cli.lint import lint
 from yuanwen.cli.serve import serve
 
 
@@ -20,7 +21,7 @@ def cli() -> None:
     """yuanwen（原文）：核对转载稿是否忠实于权威原文，并指出每一处差异。"""
 
 
-for command in (check, fix, extract, library_group, serve):
+for command in (check, fix, extract, library_group, serve, lint):
     cli.add_command(command)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -10,40 +11,32 @@ import click
 from yuanwen.cli.common import (
     EXIT_FOUND,
     EXIT_NO_SOURCE,
+    date_option,
     fail,
+    fail_on_option,
+    format_option,
     guarded,
     library_option,
+    output_option,
+    parse_date,
     progress,
     rules_option,
     source_option,
     write,
 )
-from yuanwen.model import KINDS, SEVERITIES, CheckOptions, Kind, Report, Severity
-from yuanwen.render import RENDERERS, renderer
+from yuanwen.model import KINDS, CheckOptions, Kind, Report, Severity
+from yuanwen.render import renderer
 
 
 @click.command()
 @click.argument("reprint", nargs=-1, required=True, type=click.Path(path_type=Path))
 @source_option
 @library_option
-@click.option(
-    "--format",
-    "-f",
-    "output_format",
-    type=click.Choice(tuple(RENDERERS)),
-    default="text",
-    show_default=True,
-    help="报告格式。",
-)
-@click.option(
-    "--fail-on",
-    type=click.Choice(SEVERITIES),
-    default="critical",
-    show_default=True,
-    help="有此级别或更高级别的差异时退出码为 1。",
-)
+@format_option
+@fail_on_option
 @rules_option
-@click.option("--output", "-o", type=click.Path(path_type=Path), help="把报告写入文件，而不是标准输出。")
+@date_option
+@output_option
 def check(
     reprint: tuple[Path, ...],
     source: Path | None,
@@ -51,18 +44,19 @@ def check(
     output_format: str,
     fail_on: Severity,
     rule_files: tuple[Path, ...],
+    day: str | None,
     output: Path | None,
 ) -> None:
-    """核对转载稿 REPRINT（或按顺序给出的各页图片）与原文。
+    """核对转载稿 REPRINT（或按顺序给出的各页图片）与原文；退出码 0 无问题，1 有达到 --fail-on 级别的差异，
+    2 输入有误，3 资料库中找不到原文。
 
-    退出码 0 无问题，1 有达到 --fail-on 级别的差异，2 输入有误，3 资料库中找不到原文。"""
-    report = _report(reprint, source, library_file, rule_files)
+    找不到原文时，报告只有不对照原文的检查（日期、职务、规范写法），其中有达到 --fail-on 级别的问题时退出码为 1。"""
+    report = _report(reprint, source, library_file, rule_files, parse_date(day))
     progress("生成报告……")
     write(renderer(output_format)(report), output)
     if not report.sources:
         click.echo("yuanwen：资料库中找不到这份转载稿的原文", err=True)
-        sys.exit(EXIT_NO_SOURCE)
-    sys.exit(EXIT_FOUND if report.fails(fail_on) else 0)
+    sys.exit(EXIT_FOUND if report.fails(fail_on) else EXIT_NO_SOURCE if not report.sources else 0)
 
 
 @click.command()
@@ -90,24 +84,30 @@ def fix(
     rule_files: tuple[Path, ...],
     output: Path | None,
 ) -> None:
-    """按原文改正转载稿：恢复原文的措辞和标点，保留转载稿的刊头和节选。"""
-    from yuanwen.fix import corrected
+    """按原文改正转载稿：恢复原文的措辞和标点，保留转载稿的刊头和节选。
+
+    找不到原文时，只按不对照原文的检查中有唯一改法的问题改正（人名、规范提法、标点用法等）。"""
+    from yuanwen.fix import corrected, restorable
 
     report = _report((reprint,), source, library_file, rule_files)
-    if not report.sources:
-        fail("资料库中找不到这份转载稿的原文，无从改正", EXIT_NO_SOURCE)
     kinds = frozenset(only or ("substitution", "punctuation"))
+    if not report.sources and not any(restorable(f, kinds) for f in report.findings):
+        fail("资料库中找不到这份转载稿的原文，无从改正", EXIT_NO_SOURCE)
     write(guarded(lambda: corrected(report, kinds)), output)
 
 
 def _report(
-    reprint: tuple[Path, ...], source: Path | None, library_file: Path | None, rule_files: tuple[Path, ...]
+    reprint: tuple[Path, ...],
+    source: Path | None,
+    library_file: Path | None,
+    rule_files: tuple[Path, ...],
+    day: date | None = None,
 ) -> Report:
     """Read the reprint (one file, or images of its pages) and check it against its source or the library."""
     from yuanwen.check import check as run_check
     from yuanwen.extract import read_document, read_pages
 
-    options = CheckOptions(rule_files=rule_files)
+    options = CheckOptions(rule_files=rule_files, day=day)
     progress(f"读取 {'、'.join(map(str, reprint))}……")
     document = guarded(lambda: read_pages(reprint))
     if source is not None:

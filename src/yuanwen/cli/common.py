@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 from typing import NoReturn, TypeVar
 
@@ -11,6 +12,8 @@ import click
 
 from yuanwen.errors import YuanwenError
 from yuanwen.files import write_atomic
+from yuanwen.model import SEVERITIES
+from yuanwen.render import RENDERERS
 
 EXIT_FOUND = 1
 EXIT_BAD_INPUT = 2
@@ -34,6 +37,38 @@ rules_option = click.option(
     multiple=True,
     help="追加或覆盖规则的 TOML 文件，可多次给出。",
 )
+
+
+format_option = click.option(
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(tuple(RENDERERS)),
+    default="text",
+    show_default=True,
+    help="报告格式。",
+)
+fail_on_option = click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITIES),
+    default="critical",
+    show_default=True,
+    help="有此级别或更高级别的问题时退出码为 1。",
+)
+output_option = click.option("--output", "-o", type=click.Path(path_type=Path), help="把报告写入文件，而不是标准输出。")
+date_option = click.option(
+    "--date", "day", metavar="YYYY-MM-DD", help="文本的日期，用于核对职务；不给出时从电头、日期行或刊头中找。"
+)
+
+
+def parse_date(value: str | None) -> date | None:
+    """A --date value, YYYY-MM-DD; a bad one is a usage error."""
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        fail(f"--date 应写作 YYYY-MM-DD（如 2023-05-12），而不是 {value}")
 
 
 def progress(message: str) -> None:

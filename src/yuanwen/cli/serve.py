@@ -37,7 +37,8 @@ def serve(
     try:
         import uvicorn
 
-        from yuanwen.web.app import Settings, create_app
+        from yuanwen.web.app import create_app
+        from yuanwen.web.views import Settings
     except ImportError:
         fail("yuanwen serve 需要网页组件：pip install 'yuanwen[web]'")
     from yuanwen.library import library_path

@@ -1,7 +1,6 @@
 """The HTML report: source and reprint side by side, every finding marked, in one self-contained file.
 
-1. pair each source with the reprint: its text as read, or, when its file is gone, a stand-in
-   rebuilt from the reprint and the findings' source wording
+1. pair each source with the reprint: the texts as read and their TextMaps, as the Report carries them
 2. walk the findings in source order: the text between two findings is the same in both columns
 3. cut that shared text into rows at the paragraph starts of either text, so the columns stay level
 4. wrap the rows in the page: summary, filters, navigation, density strip (inline CSS and JS)
@@ -19,10 +18,9 @@ from html import escape
 from importlib.resources import files
 from itertools import pairwise
 
-from yuanwen.model import SEVERITIES, Finding, Report, SourceInfo, Span
-from yuanwen.normalize import normalize
+from yuanwen.model import SEVERITIES, Finding, Report, SourceInfo, Span, TextMap
 from yuanwen.render.crops import Crops
-from yuanwen.render.text import KIND_NAMES, SEVERITY_NAMES, heading, summary_line
+from yuanwen.render.text import KIND_NAMES, SEVERITY_NAMES, date_line, heading, summary_line
 
 # A hard wrap between two Latin words or digits stands for a space; anywhere else it is layout.
 _LATIN_WRAP = re.compile(r"(?<=[0-9A-Za-z,.;:!?])[^\S\n]*\n\s*(?=[0-9A-Za-z])")
@@ -30,6 +28,7 @@ _WRAP = re.compile(r"[^\S\n]*\n\s*")
 _SPACES = re.compile(r"[^\S\n]+")
 # Shown in the column that lacks the text of an omission or an insertion.
 _CARET = "∧"
+_NO_TEXT = TextMap("", "", (), ())
 
 
 @dataclass(frozen=True)
@@ -54,11 +53,10 @@ class _Pair:
 
 
 class _Text:
-    """A text with its content offsets and paragraph starts, to cut it into level rows."""
+    """A text with its content offsets and paragraph starts (as the check read them), to cut it into level rows."""
 
-    def __init__(self, text: str) -> None:
-        mapped = normalize(text)
-        self.text = text
+    def __init__(self, mapped: TextMap) -> None:
+        self.text = mapped.text
         self.offsets = mapped.offsets
         self.paragraphs = mapped.paragraph_starts
 
@@ -94,17 +92,19 @@ def render_html(report: Report) -> str:
 
 def _pairs(report: Report) -> list[_Pair]:
     """Each stretch of the reprint beside its source, in reprint order; a part in no source stands alone."""
-    reprint = (_Text(report.reprint.text), Crops(report.reprint))
+    reprint = (_Text(report.reprint_map), Crops(report.reprint))
     whole = Span(0, len(report.reprint.text))
     if len(report.sources) <= 1:
-        info = report.sources[0] if report.sources else SourceInfo("source", None, None, 0, 0)
+        info = (
+            report.sources[0] if report.sources else SourceInfo("source", "无（不对照原文检查）", None, 0, 0, _NO_TEXT)
+        )
         return [_pair(reprint, info, report.findings, whole)]
     pairs = [
         _pair(reprint, info, [f for f in report.findings if f.source_id == info.id and _within(f, part)], part)
         for info in report.sources
         for part in info.parts or (whole,)
     ]
-    alone = SourceInfo("", "资料库中找不到原文的部分", None, 0, 0)
+    alone = SourceInfo("", "资料库中找不到原文的部分", None, 0, 0, _NO_TEXT)
     pairs.extend(_pair(reprint, alone, [f], f.reprint_span) for f in report.findings if f.source_id is None)
     return sorted(pairs, key=lambda pair: pair.stretch.start)
 
@@ -119,7 +119,7 @@ def _pair(reprint: tuple[_Text, Crops], info: SourceInfo, findings: Sequence[Fin
     )
     title = info.title or info.path or info.id
     text, crops = reprint
-    return _Pair(title, _Text(info.text), text, tuple(placed), stretch, crops)
+    return _Pair(title, _Text(info.map), text, tuple(placed), stretch, crops)
 
 
 class _Rows:
@@ -208,6 +208,11 @@ def _section(pair: _Pair, rows: str) -> str:
     )
 
 
+def _dated(report: Report) -> str:
+    """The date the source-free checks read the reprint at, when they ran."""
+    return "" if report.text_date is None else f'<p class="meta">{escape(date_line(report.text_date))}</p>'
+
+
 def _page(report: Report, body: str) -> str:
     """The whole page around the rows: heading, summary with filters, toolbar, strip."""
     style, script = _asset("report.css"), _asset("report.js")
@@ -216,7 +221,7 @@ def _page(report: Report, body: str) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta http-equiv="Content-Security-Policy" content="{_policy(script)}">'
         f"<title>原文核对报告 · {escape(report.reprint.path or '')}</title><style>{style}</style></head>"
-        f'<body><header><h1>原文核对报告</h1><p class="meta">{escape(heading(report))}</p>'
+        f'<body><header><h1>原文核对报告</h1><p class="meta">{escape(heading(report))}</p>{_dated(report)}'
         f"{_summary(report)}</header>{_toolbar()}"
         f'<main id="report">{body}</main><nav id="strip" aria-label="差异分布"></nav>'
         f"<script>{script}</script></body></html>\n"

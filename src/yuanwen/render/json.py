@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from yuanwen.model import Finding, Report
+from yuanwen.model import Finding, Report, TextDate
 
 SCHEMA = "yuanwen.report/1"
 
@@ -29,7 +29,16 @@ def report_dict(report: Report) -> dict[str, Any]:
         ],
         "findings": [_finding(f) for f in report.findings],
         "summary": report.summary,
-    }
+    } | _text_date(report.text_date)
+
+
+def _text_date(found: TextDate | None) -> dict[str, Any]:
+    """The date the source-free checks read the reprint at, when they ran: first and last day (null when
+    none was found) and how it was found."""
+    if found is None:
+        return {}
+    days = {"first": found.first and found.first.isoformat(), "last": found.last and found.last.isoformat()}
+    return {"text_date": days | {"how": found.how}}
 
 
 def render_json(report: Report) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from yuanwen.model import SEVERITIES, Finding, Report, Severity
+from yuanwen.model import SEVERITIES, Finding, Report, Severity, TextDate
+from yuanwen.texts import flat, shorten
 
 SEVERITY_NAMES: dict[Severity, str] = {"critical": "严重", "major": "重要", "minor": "一般", "info": "提示"}
 KIND_NAMES = {"substitution": "改动", "omission": "删节", "insertion": "增添", "punctuation": "标点"}
@@ -21,6 +22,8 @@ _CONTEXT = 12
 def render_text(report: Report) -> str:
     """The report for a person at a terminal; colour codes are dropped when not a terminal."""
     lines: list[str] = [heading(report)]
+    if report.text_date is not None:
+        lines.append(date_line(report.text_date))
     for severity in SEVERITIES:
         group = [f for f in report.findings if f.severity == severity]
         if group:
@@ -36,13 +39,24 @@ def summary_line(report: Report) -> str:
     counts = report.summary
     parts = "，".join(f"{SEVERITY_NAMES[s]} {counts[s]}" for s in SEVERITIES)
     if not report.findings:
-        return "转载稿与原文一致，未发现差异。"
-    return f"共 {len(report.findings)} 处差异：{parts}。"
+        return "转载稿与原文一致，未发现差异。" if report.sources else "未发现问题。"
+    what = "差异" if report.sources else "问题"
+    return f"共 {len(report.findings)} 处{what}：{parts}。"
 
 
 def heading(report: Report) -> str:
+    if not report.sources:
+        return f"检查 {report.reprint.path}（{len(report.reprint.text)} 字）：无原文，按日期、职务和规范写法检查"
     sources = "、".join(s.title or s.path or s.id for s in report.sources)
     return f"核对 {report.reprint.path}（{len(report.reprint.text)} 字）← 原文 {sources}"
+
+
+def date_line(found: TextDate) -> str:
+    """Which date the source-free checks read the text at, and why."""
+    if found.first is None or found.last is None:
+        return f"文本日期：{found.how}"
+    days = found.first.isoformat() if found.first == found.last else f"{found.first} 至 {found.last}"
+    return f"文本日期：{days}（{found.how}）"
 
 
 def _source_names(report: Report) -> dict[str | None, str]:
@@ -64,13 +78,7 @@ def _finding(finding: Finding, text: str, sources: dict[str | None, str]) -> lis
 def _context(finding: Finding, text: str) -> str:
     """A few characters of the reprint around the finding, the finding itself bracketed."""
     start, end = finding.reprint_span.start, finding.reprint_span.end
-    before = _flat(text[max(0, start - _CONTEXT * 2) : start])[-_CONTEXT:]
-    after = _flat(text[end : end + _CONTEXT * 2])[:_CONTEXT]
-    shown = _flat(finding.reprint_text) or "∧"
-    if len(shown) > 2 * _CONTEXT:
-        shown = f"{shown[:_CONTEXT]}……{shown[-4:]}"
+    before = flat(text[max(0, start - _CONTEXT * 2) : start])[-_CONTEXT:]
+    after = flat(text[end : end + _CONTEXT * 2])[:_CONTEXT]
+    shown = shorten(flat(finding.reprint_text), 2 * _CONTEXT, head=_CONTEXT, tail=4, count=False) or "∧"
     return f"…{before}【{shown}】{after}…"
-
-
-def _flat(text: str) -> str:
-    return "".join(text.split())

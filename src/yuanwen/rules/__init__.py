@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
 from yuanwen.errors import YuanwenError
 from yuanwen.model import KINDS, SEVERITIES, Kind, Severity
+from yuanwen.roster import Office, Period, Roster, Term
 
 CONDITIONS = frozenset(
     {
@@ -32,7 +35,9 @@ CONDITIONS = frozenset(
     }
 )
 _BUILTIN = Path(__file__).parent
-_BUILTIN_FILES = ("leaders.toml", "language.toml", "formulations.toml", "grading.toml")
+_BUILTIN_FILES = ("leaders.toml", "language.toml", "formulations.toml", "grading.toml", "roster.toml", "lint.toml")
+# The kinds of source-free check written in code (yuanwen.lint); a lint rule picks one.
+LINT_CHECKS = frozenset({"pattern", "title", "former", "name", "order", "pairs", "headings"})
 
 
 @dataclass(frozen=True)
@@ -57,11 +62,39 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class LintExample:
+    """A text, with the date it is read at, on which a lint rule must (or must not) find something."""
+
+    text: str
+    date: date | None = None
+
+
+@dataclass(frozen=True)
+class LintRule:
+    """A source-free check: one of the kinds in LINT_CHECKS, with its severity, message and data."""
+
+    id: str
+    check: str
+    severity: Severity
+    message: str
+    # For the `pattern` kind: a regular expression over the text's content (whitespace dropped),
+    # and the suggested wording as a template of re.Match.expand, or a table of characters.
+    pattern: str = ""
+    replace: str | None = None
+    translate: tuple[tuple[str, str], ...] = ()
+    enabled: bool = True
+    examples: tuple[LintExample, ...] = ()
+    counterexamples: tuple[LintExample, ...] = ()
+
+
+@dataclass(frozen=True)
 class RuleSet:
     """Rules in the order they are tried, and the named word lists their conditions read."""
 
     rules: tuple[Rule, ...]
     lists: Mapping[str, tuple[str, ...]]
+    lint: tuple[LintRule, ...] = ()
+    roster: Roster = field(default_factory=Roster)
 
     def words(self, name: str) -> tuple[str, ...]:
         return self.lists.get(name, ())
@@ -105,7 +138,7 @@ def _read(path: Path) -> dict[str, Any]:
 
 def _extend(ruleset: RuleSet, data: dict[str, Any], origin: str, user: bool = True) -> RuleSet:
     """Add a file's lists to the lists; its rules replace rules of the same id or come first."""
-    unknown = set(data) - {"lists", "rules"}
+    unknown = set(data) - {"lists", "rules", "lint", "offices", "standing"}
     if unknown:
         raise RuleError(f"规则文件 {origin} 有未知的表：{', '.join(sorted(unknown))}")
     lists = dict(ruleset.lists)
@@ -123,7 +156,95 @@ def _extend(ruleset: RuleSet, data: dict[str, Any], origin: str, user: bool = Tr
         else:
             added.append(_rule(table, place))
     ordered = [*added, *rules] if user else [*rules, *added]
-    return RuleSet(rules=tuple(ordered), lists=lists)
+    return RuleSet(
+        rules=tuple(ordered),
+        lists=lists,
+        lint=_extend_lint(ruleset.lint, data.get("lint", []), origin),
+        roster=_extend_roster(ruleset.roster, data, origin),
+    )
+
+
+def _extend_lint(lint: tuple[LintRule, ...], tables: list[dict[str, Any]], origin: str) -> tuple[LintRule, ...]:
+    """Lint rules with a file's tables: one of a known id changes that rule, a new one is added."""
+    rules = list(lint)
+    for index, table in enumerate(tables):
+        place = f"{origin}：第 {index + 1} 条 lint 规则（{table.get('id', '无 id')}）"
+        existing = next((i for i, r in enumerate(rules) if r.id == table.get("id")), None)
+        if existing is not None:
+            rules[existing] = _lint_override(rules[existing], table, place)
+            continue
+        missing = {"id", "check", "severity", "message"} - set(table)
+        if missing:
+            raise RuleError(f"{place} 缺少字段：{', '.join(sorted(missing))}")
+        rules.append(_lint_override(LintRule(str(table["id"]), "pattern", "info", ""), table, place))
+    return tuple(rules)
+
+
+def _lint_override(rule: LintRule, table: dict[str, Any], place: str) -> LintRule:
+    fields: dict[str, Any] = {}
+    for key, value in table.items():
+        if key in ("check", "severity"):
+            fields[key] = _choice(value, tuple(sorted(LINT_CHECKS)) if key == "check" else SEVERITIES, place, key)
+        elif key in ("message", "pattern", "replace"):
+            fields[key] = str(value)
+        elif key == "translate":
+            fields[key] = tuple((str(k), str(v)) for k, v in cast(dict[str, Any], value).items())
+        elif key == "enabled":
+            fields[key] = bool(value)
+        elif key in ("examples", "counterexamples"):
+            fields[key] = tuple(LintExample(str(e["text"]), e.get("date")) for e in value)
+        elif key != "id":
+            raise RuleError(f"{place} 有未知字段：{key}")
+    updated = replace(rule, **fields)
+    try:
+        re.compile(updated.pattern)
+    except re.error as error:
+        raise RuleError(f"{place}：正则表达式有误：{error}") from error
+    return updated
+
+
+def _extend_roster(roster: Roster, data: dict[str, Any], origin: str) -> Roster:
+    """The roster with a file's offices (a holder's periods replace that name's in that office) and terms."""
+    offices = {office.title: office for office in roster.offices}
+    for index, table in enumerate(cast(list[dict[str, Any]], data.get("offices", []))):
+        office = _office(table, f"{origin}：第 {index + 1} 个职务（{table.get('title', '无 title')}）")
+        old = offices.get(office.title, Office(office.title, (), (), ()))
+        names = {p.name for p in office.holders}
+        offices[office.title] = Office(
+            office.title,
+            tuple(table.get("before", old.before)),
+            tuple(table.get("after", old.after)),
+            (*(p for p in old.holders if p.name not in names), *office.holders),
+        )
+    terms = {term.start: term for term in roster.terms}
+    for index, table in enumerate(cast(list[dict[str, Any]], data.get("standing", []))):
+        try:
+            start = _day(table["from"])
+            terms[start] = Term(start, tuple(str(m) for m in table["members"]), bool(table.get("ordered", True)))
+        except (KeyError, TypeError, ValueError) as error:
+            raise RuleError(f"{origin}：第 {index + 1} 届常委应有 from（日期）和 members：{error}") from error
+    return Roster(tuple(offices.values()), tuple(sorted(terms.values(), key=lambda t: t.start)))
+
+
+def _office(table: dict[str, Any], place: str) -> Office:
+    """An [[offices]] table's title and holders, each period checked."""
+    try:
+        holders = tuple(
+            Period(str(h["name"]), _day(h["from"]), _day_or_none(h.get("to"))) for h in table.get("holders", [])
+        )
+        return Office(str(table["title"]), (), (), holders)
+    except (KeyError, TypeError, ValueError) as error:
+        raise RuleError(f"{place}：任职记录应有 name、from（日期）和可选的 to：{error}") from error
+
+
+def _day(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    raise ValueError(f"{value!r} 不是日期（写作 2023-03-11）")
+
+
+def _day_or_none(value: Any) -> date | None:
+    return None if value is None else _day(value)
 
 
 def _rule(table: dict[str, Any], place: str) -> Rule:

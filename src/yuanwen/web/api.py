@@ -12,9 +12,9 @@ from starlette.responses import JSONResponse, Response
 
 from yuanwen.library import Entry
 from yuanwen.web import texts
-from yuanwen.web.app import error_page
 from yuanwen.web.pages import DOWNLOADS, add_from_form, checks_of, settings_of, uploads_of
 from yuanwen.web.records import Record
+from yuanwen.web.views import error_page
 
 router = APIRouter(prefix="/api")
 

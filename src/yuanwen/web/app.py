@@ -1,73 +1,34 @@
-"""The web application: its settings, the app factory and the answers to errors (one line of Chinese, never a trace)."""
+"""The web application: the app factory, its lifespan and the answers to errors (one line of Chinese, never a trace)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
 
 import anyio.to_thread
-import jinja2
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
-from starlette.templating import Jinja2Templates
 
 from yuanwen import __version__
 from yuanwen.errors import YuanwenError
+from yuanwen.web import api, pages
 from yuanwen.web.checks import RESTARTED, Checks
 from yuanwen.web.guard import Guard, GuardSettings
 from yuanwen.web.pool import Pool
 from yuanwen.web.records import Records
 from yuanwen.web.uploads import Folder, UploadError
+from yuanwen.web.views import Settings, error_page
 
 log = logging.getLogger("yuanwen.web")
-_STATUS_NAMES = {400: "请求有误", 401: "需要口令", 403: "拒绝访问", 404: "找不到", 413: "文件过大", 422: "无法核对"}
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Everything `yuanwen serve` decides: the library file, the workers, the limits and the token."""
-
-    library: Path
-    workers: int
-    time_limit: float
-    max_upload: int
-    token: str | None = None
-
-
-def _local_time(stamp: str) -> str:
-    """An ISO time in UTC as the server's local time, to the minute."""
-    return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
-
-
-templates = Jinja2Templates(
-    env=jinja2.Environment(loader=jinja2.PackageLoader("yuanwen.web", "templates"), autoescape=True)
-)
-templates.env.filters["local_time"] = _local_time
-
-
-def wants_json(request: Request) -> bool:
-    return request.url.path.startswith(("/api/", "/openapi"))
-
-
-def error_page(request: Request, status: int, message: str) -> Response:
-    """A refusal or failure as the client expects it: {"error": ...} for the API, a page for a person."""
-    if wants_json(request):
-        return JSONResponse({"error": message}, status_code=status)
-    context = {"status": status, "name": _STATUS_NAMES.get(status, "出错了"), "message": message}
-    return templates.TemplateResponse(request, "error.html", context, status_code=status)
 
 
 def create_app(settings: Settings) -> FastAPI:
     """The application; its lifespan starts the workers and opens the records."""
-    from yuanwen.web import api, pages
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -18,11 +18,11 @@ from yuanwen.library import Added
 from yuanwen.model import SEVERITIES
 from yuanwen.render.text import SEVERITY_NAMES
 from yuanwen.web import texts
-from yuanwen.web.app import Settings, templates
 from yuanwen.web.checks import Checks
 from yuanwen.web.guard import TOKEN_COOKIE
 from yuanwen.web.records import Output, Record
 from yuanwen.web.uploads import PASTED_SOURCE, UploadError, check_uploads, form_upload
+from yuanwen.web.views import Settings, templates
 from yuanwen.web.worker import Upload
 
 router = APIRouter(include_in_schema=False)

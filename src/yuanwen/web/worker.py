@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import traceback
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -96,19 +96,18 @@ class _Worker:
 def outputs(report: Report, upload: Upload) -> list[Output]:
     """Every output of a report: JSON, HTML, the Word report and, when a source was found, the corrected file.
 
-    The Word outputs of a .docx reprint are the user's own file annotated, so they read the upload."""
+    The Word outputs of a .docx reprint are the user's own file annotated, from the bytes the Report carries."""
     from yuanwen.fix import corrected
     from yuanwen.render import renderer
 
-    on_disk = replace(report, reprint=replace(report.reprint, path=upload.path))
     stem = Path(upload.name).stem or "转载稿"
     found = [
         Output("json", f"{stem}.核对报告.json", "application/json", _bytes(renderer("json")(report))),
         Output("html", f"{stem}.核对报告.html", "text/html; charset=utf-8", _bytes(renderer("html")(report))),
-        Output("docx", f"{stem}.核对批注.docx", _DOCX, _bytes(renderer("docx")(on_disk))),
+        Output("docx", f"{stem}.核对批注.docx", _DOCX, _bytes(renderer("docx")(report))),
     ]
     if report.sources:
-        fixed = corrected(on_disk, FIX_KINDS)
+        fixed = corrected(report, FIX_KINDS)
         if isinstance(fixed, bytes):
             found.append(Output("fixed", f"{stem}.改正.docx", _DOCX, fixed))
         else:
