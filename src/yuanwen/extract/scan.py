@@ -19,7 +19,7 @@ Page = Sequence[Line] | OcrPage
 # An OCR character below this confidence is doubtful. Calibrated on the test scans (the booklets of
 # examples/reprint.txt and examples/source.txt, 16 pages at 200 and 300 dpi, turned by 1°, with
 # noise; benchmarks/bench_ocr.py prints the figures): all 7 characters RapidOCR misread scored
-# below 0.95 (0.53 to 0.91), and 99.67% of the 12,179 it read right scored at or above it; at 0.9
+# below 0.95 (0.53 to 0.92), and 99.67% of the 12,179 it read right scored at or above it; at 0.9
 # one misread character in 7 would pass as sure.
 UNCERTAIN_BELOW = 0.95
 # A4 is 595 points wide: a page image is scaled so, since a scan's resolution is rarely recorded.
