@@ -82,3 +82,21 @@ def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
     with serving(tmp_path_factory.mktemp("web"), "--workers", "1", "--max-upload", "1") as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """An archive of 300 documents and the library of their sources (tests/audit_archive.py)."""
+    from audit_archive import build_archive
+
+    return build_archive(tmp_path_factory.mktemp("audit"))
+
+
+@pytest.fixture(scope="session")
+def audited(archive: Any) -> Path:
+    """The archive audited without interruption, with two workers: its output folder."""
+    out: Path = archive.folder.parent / "out"
+    result = run_cli("audit", archive.folder, "--library", archive.library, "--out", out, "--jobs", "2")
+    assert result.exit_code == 1, result.stderr  # planted edits of names and numbers are critical
+    assert f"共 {archive.documents} 份" in result.stderr
+    return out

@@ -12,10 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES, run_cli
+from test_golden import CASES, _sections
 from test_render_docx import comment_ranges, formatted_docx, formatting
 from yuanwen.check import check
 from yuanwen.extract import read_document
-from yuanwen.fix import corrected, corrected_text, edits, restorable
+from yuanwen.fix import RESTORED_KINDS, corrected, corrected_text, edits, restorable
 from yuanwen.model import KINDS, Document, Report
 
 SOURCE = EXAMPLES / "source.txt"
@@ -149,3 +150,13 @@ def test_fixing_every_kind_inside_a_sentence_gives_back_the_source(edits: list[t
         reprint = reprint[:at] + word + reprint[at + 2 :]
     report = check(Document("r.txt", "txt", reprint), Document("s.txt", "txt", _PARAGRAPH))
     assert corrected(report, frozenset(KINDS)) == _PARAGRAPH
+
+
+def test_every_golden_case_fixed_has_nothing_above_info() -> None:
+    for case in CASES:
+        sections = _sections(case)
+        source = Document("s.txt", "txt", sections["source"])
+        fixed = corrected(check(Document("r.txt", "txt", sections["reprint"]), source), RESTORED_KINDS)
+        assert isinstance(fixed, str)
+        again = check(Document("f.txt", "txt", fixed), source).findings
+        assert [(f.rule, f.source_text) for f in again if f.severity != "info"] == [], case.stem

@@ -19,6 +19,8 @@ CLOSERS = frozenset("”’」』）)》")
 # Quotation marks and brackets: a sentence of a part never runs across them, and alone between
 # parts they are the reprint's framing of a quotation.
 FRAMES = frozenset("“”‘’「」『』（）()《》〈〉【】〔〕[]{}")
+# The full-width forms of ASCII (Ａ, ２, ＋, ％) and of ¢ £ ¥: the same character in another width.
+_WIDTH_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0xFFE0: 0xA2, 0xFFE1: 0xA3, 0xFFE5: 0xA5}
 # Marks Unicode files as symbols (Sm, Po…) that a proof-reader counts as punctuation all the same.
 _EXTRA_PUNCTUATION = frozenset("～·•")
 
@@ -31,3 +33,8 @@ def is_layout(char: str) -> bool:
 def is_punctuation(text: str) -> bool:
     """True for a non-empty text of punctuation marks only."""
     return bool(text) and all(unicodedata.category(ch).startswith("P") or ch in _EXTRA_PUNCTUATION for ch in text)
+
+
+def fold_width(text: str) -> str:
+    """The text with full-width forms of ASCII characters made half-width, and nothing else changed."""
+    return text.translate(_WIDTH_FOLD)

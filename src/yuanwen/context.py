@@ -12,8 +12,10 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
 
+from yuanwen.chars import SENTENCE_ENDS, fold_width
 from yuanwen.model import Alignment, Difference, OcrEvidence, Span, TextMap
 from yuanwen.normalize import is_boundary
+from yuanwen.numbers import tokens_near
 from yuanwen.rules import RuleSet
 from yuanwen.words import Segmenter, Token
 
@@ -31,8 +33,18 @@ _HEADING_LIMIT = 300
 _REPEAT_CHARS = 40
 _NUMERALS = "0-9０-９〇零一二三四五六七八九十百千万亿两"
 _DATE = re.compile(f"[{_NUMERALS}]{{1,4}}(?:年|月|日|号)")
-_DIGIT = re.compile("[0-9０-９]")
 _PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
+# A name is two to four characters; the tagger splits an unknown one (张明远 → 张 明远) into a
+# surname and a part of at most two characters.
+_NAME_CHARS = (2, 4)
+# Tags of words that end a name after a title: verbs (主持), prepositions (在), conjunctions (和),
+# particles, pronouns, numerals and marks.
+_FUNCTION_WORDS = frozenset({"c", "p", "uj", "ul"})
+_NOT_IN_A_NAME = frozenset({"c", "p", "u", "uj", "ul", "uz", "ug", "ud", "uv", "d", "r", "f", "m", "v", "x", "vn"})
+_OPENING = frozenset('“「『"')
+_CLOSING = frozenset('”」』"')
+_QUOTES = _OPENING | _CLOSING
+_LATIN = re.compile("[A-Za-z]")
 
 
 class Context:
@@ -46,6 +58,8 @@ class Context:
         self._segmenter = segmenter
         self._names = _alternation(rules.words("leaders"))
         self._titles = _alternation(rules.words("titles"))
+        self._title_words = tuple(rules.words("titles"))
+        self._person_marks = tuple(rules.words("person_marks"))
         self._organisations = _alternation(rules.words("organisations"))
         self._formulations = _alternation(rules.words("formulations"))
         self._suffixes = tuple(rules.words("organisation_suffixes"))
@@ -63,7 +77,32 @@ class Context:
 
     def width_only(self, diff: Difference) -> bool:
         a, b = self._texts(diff)
-        return a != b and unicodedata.normalize("NFKC", a) == unicodedata.normalize("NFKC", b)
+        return a != b and fold_width(a) == fold_width(b)
+
+    def holds_digits(self, diff: Difference) -> bool:
+        return any(ch.isdigit() for ch in "".join(self._texts(diff)))
+
+    def holds_letters(self, diff: Difference) -> bool:
+        return _LATIN.search(fold_width("".join(self._texts(diff)))) is not None
+
+    def holds_symbols(self, diff: Difference) -> bool:
+        return any(unicodedata.category(ch).startswith("S") for ch in "".join(self._texts(diff)))
+
+    def quotation(self, diff: Difference) -> bool:
+        a, b = self._texts(diff)
+        if sum(ch in _QUOTES for ch in a) == sum(ch in _QUOTES for ch in b):
+            return False
+        if any(not text and any(ch not in _QUOTES for ch in other) for text, other in ((a, b), (b, a))):
+            # The quotation's colon or full stop went (or came) with it: the text's marks were
+            # dropped wholesale, and no one's words were made a quotation or unmade one.
+            return False
+        # A quotation of speech opens after a colon (强调：“) and closes after its sentence (。”);
+        # marks around a term (“四个中心”) are not one.
+        return any(
+            _speech_mark(text.content, i)
+            for text, span in ((self._source, diff.source), (self._reprint, diff.reprint))
+            for i in range(span.start, span.end)
+        )
 
     def outside_body(self, diff: Difference) -> bool:
         span, body = (
@@ -85,32 +124,49 @@ class Context:
     def name(self, diff: Difference) -> bool:
         if self._touches(self._names, diff):
             return True
-        return diff.kind == "substitution" and any(self._is_person(w) for w in self._words_touching(diff))
+        return diff.kind == "substitution" and any(
+            _overlaps(person, span)
+            for text, span in ((self._source, diff.source), (self._reprint, diff.reprint))
+            for person in self._persons_near(text.content, span)
+        )
 
     def title(self, diff: Difference) -> bool:
         return self._touches(self._titles, diff)
 
     def organisation(self, diff: Difference) -> bool:
-        if self._touches(self._organisations, diff):
+        # A clause dropped or added that merely mentions 政府 leaves the organisation's name as it
+        # was; dropping or adding the name itself, or cutting into it, changes it.
+        clause = diff.kind != "substitution"
+        if self._touches(self._organisations, diff, partly=clause, alone=True):
             return True
-        return any(len(w.text) >= 3 and w.text.endswith(self._suffixes) for w in self._words_touching(diff))
+        return any(
+            len(w.text) >= 3
+            and w.text.endswith(self._suffixes)
+            and not (clause and _within(Span(w.start, w.end), span))
+            for text, span in ((self._source, diff.source), (self._reprint, diff.reprint))
+            for w in self._words_over(text, span)
+        )
 
     def formulation(self, diff: Difference) -> bool:
         # Cutting into a formulation alters it; dropping a clause that holds one whole does not.
         return self._touches(self._formulations, diff, partly=True)
 
     def number(self, diff: Difference) -> bool:
-        if any(_DIGIT.search(text) for text in self._texts(diff)):
-            return True
-        return any(w.tag == "m" for w in self._words_touching(diff))
+        return any(
+            tokens_near(text.content, span)
+            for text, span in ((self._source, diff.source), (self._reprint, diff.reprint))
+        )
 
     def date(self, diff: Difference) -> bool:
         return self._touches(_DATE, diff)
 
     def in_speech(self, diff: Difference) -> bool:
-        position = diff.source.start
+        # A mark changed is in the speech its cue opens (习近平强调， → 习近平强调：“ changes the cue's
+        # own mark), and a mark added at a paragraph's end belongs to that paragraph.
+        position = diff.source.end if diff.kind == "punctuation" else diff.source.start
+        inside = position - 1 if diff.kind == "punctuation" else position
         starts = self._source.paragraph_starts
-        paragraph = starts[bisect_right(starts, position) - 1] if starts and starts[0] <= position else 0
+        paragraph = starts[bisect_right(starts, inside) - 1] if starts and starts[0] <= inside else 0
         since = max(paragraph, position - _SPEECH_LOOKBACK)
         return self._speech.search(self._source.content, since, position) is not None
 
@@ -136,31 +192,112 @@ class Context:
         near = Span(span.start - 1, span.end + 1) if span.start == span.end else span
         return self.width_only(diff) or any(_overlaps(doubt, near) for doubt in self._ocr.uncertain)
 
-    def _is_person(self, word: Token) -> bool:
-        return word.tag in _PERSON_TAGS and 2 <= len(word.text) <= 4 and word.text.startswith(self._surnames)
+    def whole_names(self, diffs: list[Difference]) -> list[Difference]:
+        """Substitutions grown over the person's name they cut into: 建春 → 建新 in 孙建春 becomes 孙建春 → 孙建新.
+
+        The tagger splits a name it does not know, so the diff stage cannot grow to it; a name
+        is known here, by the title before it. Only shared text around the change is taken in."""
+        grown = list(diffs)
+        for i, diff in enumerate(diffs):
+            if diff.kind != "substitution":
+                continue
+            for name in self._persons_near(self._source.content, diff.source):
+                if _overlaps(name, diff.source) and not _within(name, diff.source):
+                    grown[i] = self._grown_over(diff, name, diffs, i)
+                    break
+        return grown
+
+    def _grown_over(self, diff: Difference, name: Span, diffs: list[Difference], i: int) -> Difference:
+        """The difference grown by the same shared characters on both sides to hold the name, if it can."""
+        left, right = max(0, diff.source.start - name.start), max(0, name.end - diff.source.end)
+        source = Span(diff.source.start - left, diff.source.end + right)
+        reprint = Span(diff.reprint.start - left, diff.reprint.end + right)
+        a, b = self._source.content, self._reprint.content
+        before = diffs[i - 1] if i else None
+        after = diffs[i + 1] if i + 1 < len(diffs) else None
+        shared = (
+            reprint.start >= 0
+            and a[source.start : diff.source.start] == b[reprint.start : diff.reprint.start]
+            and a[diff.source.end : source.end] == b[diff.reprint.end : reprint.end]
+        )
+        apart = (before is None or (before.source.end <= source.start and before.reprint.end <= reprint.start)) and (
+            after is None or (source.end <= after.source.start and reprint.end <= after.reprint.start)
+        )
+        return Difference(diff.kind, source, reprint) if shared and apart else diff
+
+    def _persons_near(self, content: str, span: Span) -> list[Span]:
+        """Persons' names around a span, by evidence: a title just before (总理李强) or 同志 just after.
+
+        The tagger alone calls 高水平 and 明显改善 names (its dictionary tags them nr), so a word
+        starting with a surname is a name only where the text itself says a person is meant."""
+        start, end = max(0, span.start - _TERM_WINDOW), min(len(content), span.end + _TERM_WINDOW)
+        titles = self._titles.finditer(content, max(0, start - _TERM_WINDOW), end) if self._titles else ()
+        after = [m.end() for m in titles if content.startswith(self._surnames, m.end())]
+        named = (_name_after_title(self._segmenter.words(content[p : p + _NAME_CHARS[1] + 2], p)) for p in after)
+        words = self._segmenter.words(content[start:end], start)
+        return [name for name in named if name] + [
+            Span(w.start, w.end) for w in words if self._marked_person(w, content)
+        ]
+
+    def _marked_person(self, word: Token, content: str) -> bool:
+        """A word tagged a name, of a name's length and starting with a surname, before 同志."""
+        low, high = _NAME_CHARS
+        return (
+            word.tag in _PERSON_TAGS
+            and low <= len(word.text) <= high
+            and word.text.startswith(self._surnames)
+            and content.startswith(self._person_marks, word.end)
+        )
 
     def _texts(self, diff: Difference) -> tuple[str, str]:
         a = self._source.content[diff.source.start : diff.source.end]
         return a, self._reprint.content[diff.reprint.start : diff.reprint.end]
 
-    def _touches(self, pattern: re.Pattern[str] | None, diff: Difference, partly: bool = False) -> bool:
-        """Whether the pattern occurs over the difference in either text (partly: and not wholly inside it)."""
+    def _touches(
+        self, pattern: re.Pattern[str] | None, diff: Difference, partly: bool = False, alone: bool = False
+    ) -> bool:
+        """Whether the pattern occurs over the difference in either text.
+
+        partly: and not wholly inside it, unless (alone) it is all the difference holds but a mark."""
         if pattern is None:
             return False
         return any(
-            _overlaps(found, span) and not (partly and span.start <= found.start and found.end <= span.end)
+            _overlaps(found, span) and not (partly and (_mentioned(found, span) if alone else _within(found, span)))
             for text, span in ((self._source, diff.source), (self._reprint, diff.reprint))
             for found in (Span(m.start(), m.end()) for m in _matches_near(pattern, text.content, span))
         )
 
-    def _words_touching(self, diff: Difference) -> list[Token]:
-        """The words of either text that overlap the difference."""
-        found: list[Token] = []
-        for text, span in ((self._source, diff.source), (self._reprint, diff.reprint)):
-            start, end = max(0, span.start - _TERM_WINDOW), min(len(text.content), span.end + _TERM_WINDOW)
-            words = self._segmenter.words(text.content[start:end], start)
-            found.extend(w for w in words if _overlaps(Span(w.start, w.end), span))
-        return found
+    def _words_over(self, text: TextMap, span: Span) -> list[Token]:
+        """The words of a text that overlap a span."""
+        start, end = max(0, span.start - _TERM_WINDOW), min(len(text.content), span.end + _TERM_WINDOW)
+        words = self._segmenter.words(text.content[start:end], start)
+        return [w for w in words if _overlaps(Span(w.start, w.end), span)]
+
+
+def _name_after_title(words: list[Token]) -> Span | None:
+    """The name the words start with, after a title: up to the verb, mark or particle after it.
+
+    The tagger splits a name it does not know (许立新 → 许 立新, 郭强永 → 郭强 永), so the name is
+    the words after the title, at most a name's length, until one that cannot be part of a name."""
+    first = words[0]
+    if first.tag in _FUNCTION_WORDS:
+        return None  # 书记和省长: 和 is a conjunction, not a surname
+    end = first.end
+    for word in words[1:]:
+        # A surname alone is no name: the word after it is its given name, whatever its tag (孙 建春).
+        alone = end - first.start == 1
+        if (word.tag in _NOT_IN_A_NAME and not alone) or word.end - first.start > _NAME_CHARS[1] - 1:
+            break
+        end = word.end
+    return Span(first.start, end)
+
+
+def _speech_mark(content: str, i: int) -> bool:
+    """Whether content[i] opens a quotation after a colon or closes one after a sentence's end."""
+    before = content[i - 1] if i > 0 else ""
+    if content[i] in _OPENING:
+        return before in "：:"
+    return content[i] in _CLOSING and before in SENTENCE_ENDS
 
 
 def _matches_near(pattern: re.Pattern[str], content: str, span: Span) -> Iterable[re.Match[str]]:
@@ -172,6 +309,15 @@ def _matches_near(pattern: re.Pattern[str], content: str, span: Span) -> Iterabl
 def _longest(pattern: re.Pattern[str]) -> int:
     """The longest alternative of a word-list pattern (an upper bound on a match's length)."""
     return max(len(alternative) for alternative in pattern.pattern.split("|"))
+
+
+def _within(word: Span, span: Span) -> bool:
+    return span.start <= word.start and word.end <= span.end
+
+
+def _mentioned(word: Span, span: Span) -> bool:
+    """A word wholly inside a longer span, which holds more than the word and a mark."""
+    return _within(word, span) and len(word) < len(span) - 1
 
 
 def _overlaps(word: Span, span: Span) -> bool:

@@ -3,24 +3,30 @@
 1. Runs: consecutive non-equal edits form one change; two changes one Han character apart are
    one change (加强 → 强化 is one substitution, not an omission and an insertion).
 2. Split: a change whose two sides are the same sequence of punctuation and wording splits into
-   one difference per part (，继续 → ,进一步 is a punctuation change and a substitution).
-   A change to a reprint's own header, to a mark of a cut (（略）) or to a few characters in
-   place of a long passage is a cut and an addition instead.
+   one difference per part (，继续 → ,进一步 is a punctuation change and a substitution); one
+   whose wording is the same once punctuation is set aside is only punctuation (。一、 → 一), and
+   characters that differ only in width (２０２３ → 2023, ＧＤＰ → GDP) are a change of their own,
+   one per run. A change to a reprint's own header, to a mark of a cut (（略）) or to a few
+   characters in place of a long passage is a cut and an addition instead.
 3. Kind: punctuation only → punctuation; nothing in the reprint → omission; nothing in the
    source → insertion; else substitution.
 4. Place: an omission or insertion that could stand a few characters away (。要… / 要…。)
    slides to where it starts and ends a sentence, as a proof-reader would mark it.
 5. Widen: a substitution that cuts into a word grows to the smallest word holding it
-   (指 → 督 inside 指导组 becomes 指导 → 督导); a name grows to the whole name.
+   (指 → 督 inside 指导组 becomes 指导 → 督导); a name grows to the whole name; a character dropped
+   from or added to a word makes a substitution of the word (了解 → 了); a change inside a number
+   grows to the whole number with its unit on both sides (6.07亿吨 → 1.21万亿斤 is one change), and
+   changes that then overlap are one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from yuanwen.chars import is_punctuation
+from yuanwen.chars import fold_width, is_punctuation
 from yuanwen.model import Alignment, Difference, Edit, Kind, Span, TextMap
 from yuanwen.normalize import is_boundary
+from yuanwen.numbers import tokens_near
 from yuanwen.words import Segmenter, Token
 
 # How far an omission or insertion may slide to reach a sentence boundary, and how far around a
@@ -35,6 +41,11 @@ _JOIN_MAX = 4
 _LOPSIDED_CHARS = 40
 _LOPSIDED_RATIO = 8
 _PROPER_TAGS = frozenset({"nr", "nrfg", "nrt", "ns", "nt", "nz"})
+# Marks that belong to a number (５％, ６．０７): a run of width changes holds them with its digits.
+_NUMBER_MARKS = frozenset("%％‰.．")
+# Digits dropped or added inside a number are few (2392 → 232, 6.07 → 6.075); a longer cut that
+# ends inside one is an excerpt's edge (an excerpt starting at 2%左右 of 12%左右), not a number changed.
+_NUMBER_CHANGE = 8
 
 
 def differences(alignment: Alignment, segmenter: Segmenter, marks: frozenset[str] = frozenset()) -> list[Difference]:
@@ -43,7 +54,7 @@ def differences(alignment: Alignment, segmenter: Segmenter, marks: frozenset[str
     changes = _join_close(_runs(alignment.edits), source.content, reprint.content)
     found = [d for change in changes for d in _split(change, source, reprint, marks)]
     placed = [_place(d, i, found, source, reprint) for i, d in enumerate(found)]
-    return [_widen(d, i, placed, source.content, reprint.content, segmenter) for i, d in enumerate(placed)]
+    return _widened(placed, source, reprint, segmenter)
 
 
 def _runs(edits: Sequence[Edit]) -> list[Difference]:
@@ -101,19 +112,84 @@ def _split(change: Difference, source: TextMap, reprint: TextMap, marks: frozens
             Difference("omission", change.source, Span(change.reprint.start, change.reprint.start)),
             Difference("insertion", Span(change.source.end, change.source.end), change.reprint),
         ]
+    if _wording(text_a) == _wording(text_b):
+        return _same_wording(change, text_a, text_b)
     parts_a, parts_b = _parts(text_a), _parts(text_b)
     if len(parts_a) > 1 and [p for p, _ in parts_a] == [p for p, _ in parts_b]:
         found: list[Difference] = []
         at_a, at_b = change.source.start, change.reprint.start
         for (_, size_a), (_, size_b) in zip(parts_a, parts_b, strict=True):
             part_a, part_b = Span(at_a, at_a + size_a), Span(at_b, at_b + size_b)
-            if a[part_a.start : part_a.end] != b[part_b.start : part_b.end]:
-                found.append(
-                    Difference(_kind(a[part_a.start : part_a.end], b[part_b.start : part_b.end]), part_a, part_b)
-                )
+            found.extend(_part(a[part_a.start : part_a.end], b[part_b.start : part_b.end], part_a, part_b))
             at_a, at_b = part_a.end, part_b.end
         return found
     return [Difference(_kind(text_a, text_b), change.source, change.reprint)]
+
+
+def _part(text_a: str, text_b: str, span_a: Span, span_b: Span) -> list[Difference]:
+    """The difference of one part of a change: none, a change of width, or one of its kind."""
+    if text_a == text_b:
+        return []
+    if fold_width(text_a) == fold_width(text_b):
+        return _same_wording(Difference("substitution", span_a, span_b), text_a, text_b)
+    return [Difference(_kind(text_a, text_b), span_a, span_b)]
+
+
+def _wording(text: str) -> str:
+    """What a text says once width is folded and punctuation set aside."""
+    return "".join(ch for ch in fold_width(text) if not is_punctuation(ch))
+
+
+def _same_wording(change: Difference, text_a: str, text_b: str) -> list[Difference]:
+    """The punctuation changes and runs of width changes of a change whose wording is the same.
+
+    The i-th wording character of one side faces the i-th of the other; the punctuation between
+    two of them is a change of its own where it differs (。一、 → 一: two marks dropped)."""
+    words_a = [i for i, ch in enumerate(text_a) if not is_punctuation(ch)]
+    words_b = [i for i, ch in enumerate(text_b) if not is_punctuation(ch)]
+    found: list[Difference] = []
+    run: list[tuple[Span, Span]] = []  # the width changes of the current run, in change offsets
+    at_a = at_b = 0
+    for i, j in [*zip(words_a, words_b, strict=True), (len(text_a), len(text_b))]:
+        for piece_a, piece_b in ((Span(at_a, i), Span(at_b, j)), (Span(i, i + 1), Span(j, j + 1))):
+            part_a, part_b = text_a[piece_a.start : piece_a.end], text_b[piece_b.start : piece_b.end]
+            if part_a == part_b:
+                continue
+            if fold_width(part_a) != fold_width(part_b):
+                found.append(
+                    Difference(
+                        "punctuation", _shift(piece_a, change.source.start), _shift(piece_b, change.reprint.start)
+                    )
+                )
+            elif (
+                run
+                and _continues(run[-1], piece_a, piece_b)
+                and _in_a_width_run(part_a)
+                and _in_a_width_run(text_a[run[-1][0].start : run[-1][0].end])
+            ):
+                run[-1] = (Span(run[-1][0].start, piece_a.end), Span(run[-1][1].start, piece_b.end))
+                found[-1] = _width_change(run[-1], text_a, change)
+            else:
+                run.append((piece_a, piece_b))
+                found.append(_width_change(run[-1], text_a, change))
+        at_a, at_b = i + 1, j + 1
+    return found
+
+
+def _continues(last: tuple[Span, Span], piece_a: Span, piece_b: Span) -> bool:
+    return last[0].end == piece_a.start and last[1].end == piece_b.start
+
+
+def _width_change(pieces: tuple[Span, Span], text_a: str, change: Difference) -> Difference:
+    """A run of characters that differ only in width: a substitution of digits or letters, else punctuation (＋, ％)."""
+    piece_a, piece_b = pieces
+    kind: Kind = "substitution" if any(ch.isalnum() for ch in text_a[piece_a.start : piece_a.end]) else "punctuation"
+    return Difference(kind, _shift(piece_a, change.source.start), _shift(piece_b, change.reprint.start))
+
+
+def _in_a_width_run(text: str) -> bool:
+    """Wording, or a number's own marks (５％, ６．０７), joins a run of width changes; other marks stand alone."""
+    return not is_punctuation(text) or set(text) <= _NUMBER_MARKS
 
 
 def _lopsided(text_a: str, text_b: str) -> bool:
@@ -183,36 +259,165 @@ def _best_slide(span: Span, text: TextMap, low: int, high: int) -> int:
         right += 1
         shifts.append(right)
 
-    def score(shift: int) -> tuple[int, int, int]:
+    def score(shift: int) -> tuple[int, int, int, int]:
         start, end = span.start + shift, span.end + shift
-        return (is_boundary(text, start) + is_boundary(text, end), is_boundary(text, end), -abs(shift))
+        clause_edges = _at_a_mark(c, start - 1, start) + _at_a_mark(c, end - 1, end)
+        return (is_boundary(text, start) + is_boundary(text, end), is_boundary(text, end), clause_edges, -abs(shift))
 
     return max(shifts, key=score)
+
+
+def _at_a_mark(text: str, *places: int) -> bool:
+    """Whether a mark stands at one of the places (a clause's edge), or a place is the text's edge."""
+    return any(i < 0 or i >= len(text) or is_punctuation(text[i]) for i in places)
 
 
 def _shift(span: Span, by: int) -> Span:
     return Span(span.start + by, span.end + by)
 
 
-def _widen(diff: Difference, index: int, diffs: list[Difference], a: str, b: str, segmenter: Segmenter) -> Difference:
-    """Grow a substitution that cuts into a word to that word, on both sides alike."""
-    if diff.kind != "substitution":
-        return diff
+def _widened(diffs: list[Difference], source: TextMap, reprint: TextMap, segmenter: Segmenter) -> list[Difference]:
+    """Each difference grown to the words and numbers it cuts into; those that then overlap made one."""
+    a, b = source.content, reprint.content
+    result: list[Difference] = []
+    i = 0
+    while i < len(diffs):
+        want = None if _whole_sentences(diffs[i], source, reprint) else _wanted(diffs, i, a, b, segmenter)
+        grown = _grown(diffs, i, want, len(a), len(b)) if want else None
+        if grown is None:
+            result.append(diffs[i])
+            i += 1
+            continue
+        last, span_a, span_b = grown
+        result.append(Difference(_kind(a[span_a.start : span_a.end], b[span_b.start : span_b.end]), span_a, span_b))
+        i = last + 1
+    return result
+
+
+def _wanted(diffs: list[Difference], i: int, a: str, b: str, segmenter: Segmenter) -> tuple[Span, Span] | None:
+    """The spans a difference should cover in each text: the words and numbers it cuts into."""
+    diff = diffs[i]
+    text_a, text_b = a[diff.source.start : diff.source.end], b[diff.reprint.start : diff.reprint.end]
+    if (diff.kind == "punctuation" and not _number_mark(diff, a, b)) or (
+        text_a and text_b and fold_width(text_a) == fold_width(text_b)
+    ):
+        return None
+    source, reprint = diff.source, diff.reprint
+    if diff.kind == "substitution":
+        source = _word_span(diffs, i, a, segmenter)
+    elif _word_sized(text_a + text_b):
+        source, reprint = _cut_words(diff, a, b, segmenter)
+    if diff.kind == "substitution" or len(text_a + text_b) <= _NUMBER_CHANGE:
+        source = _with_numbers(a, diff.source, source)
+        reprint = _with_numbers(b, diff.reprint, reprint)
+    if (source, reprint) == (diff.source, diff.reprint):
+        return None
+    return source, reprint
+
+
+def _number_mark(diff: Difference, a: str, b: str) -> bool:
+    """Whether a change of marks changes a number: a decimal point or a percent sign (6.07 → 607, 5% → 5)."""
+    for text, span in ((a, diff.source), (b, diff.reprint)):
+        marks = text[span.start : span.end]
+        before = text[span.start - 1] if span.start else ""
+        after = text[span.end] if span.end < len(text) else ""
+        if marks and set(marks) <= _NUMBER_MARKS and before.isdigit() and (after.isdigit() or marks[0] in "%％‰"):
+            return True
+    return False
+
+
+def _with_numbers(text: str, span: Span, wanted: Span) -> Span:
+    """The wanted span grown over every number the span cuts into (not one it holds whole)."""
+    for token in tokens_near(text, span):
+        if token.start < span.start or token.end > span.end:
+            wanted = _union(wanted, token)
+    return wanted
+
+
+def _whole_sentences(diff: Difference, source: TextMap, reprint: TextMap) -> bool:
+    """An omission or insertion of whole sentences or paragraphs, which cuts into no word."""
+    text, span = (source, diff.source) if diff.kind == "omission" else (reprint, diff.reprint)
+    return diff.kind in ("omission", "insertion") and is_boundary(text, span.start) and is_boundary(text, span.end)
+
+
+def _word_sized(text: str) -> bool:
+    """A dropped or added stretch short enough to be part of a word, and not punctuation."""
+    return len(text) <= _JOIN_MAX and not any(is_punctuation(ch) for ch in text)
+
+
+def _cut_words(diff: Difference, a: str, b: str, segmenter: Segmenter) -> tuple[Span, Span]:
+    """An omission's or insertion's spans grown to the words whose inside it changes (了解 → 了).
+
+    Words are read where they stand: an omission's in the source, an insertion's in the reprint
+    and around its place in the source (指导组 → 指导小组); what a cut makes of its neighbours in
+    the reprint (全国 → 国 leaves 为国) is no word of the text."""
+    source = _crossing_words(a, diff.source, segmenter)
+    reprint = _crossing_words(b, diff.reprint, segmenter) if diff.kind == "insertion" else diff.reprint
+    return source, reprint
+
+
+def _crossing_words(text: str, span: Span, segmenter: Segmenter) -> Span:
+    """The span grown to the words it cuts into: an end inside a word that no finer word ends at."""
+    start, end = max(0, span.start - _WORD_WINDOW), min(len(text), span.end + _WORD_WINDOW)
+    words = segmenter.words(text[start:end], start)
+    ends = {p for w in [*words, *segmenter.subwords(text[start:end], start)] for p in (w.start, w.end)}
+    grown = span
+    for edge in {span.start, span.end}:
+        if edge in ends:
+            continue
+        for word in words:
+            if word.start < edge < word.end:
+                grown = _union(grown, Span(word.start, word.end))
+    return grown
+
+
+def _union(one: Span, other: Span) -> Span:
+    return Span(min(one.start, other.start), max(one.end, other.end))
+
+
+def _grown(
+    diffs: list[Difference], i: int, want: tuple[Span, Span], len_a: int, len_b: int
+) -> tuple[int, Span, Span] | None:
+    """The last difference a grown one takes in, and its spans; None where it cannot grow alike on both sides.
+
+    Between two differences the texts are the same, so growing by n shared characters on one side
+    is growing by n on the other; a difference grown over its neighbour takes it in."""
+    first = last = i
+    source, reprint = _union(diffs[i].source, want[0]), _union(diffs[i].reprint, want[1])
+    while True:
+        if first > 0 and (diffs[first - 1].source.end > source.start or diffs[first - 1].reprint.end > reprint.start):
+            # Widening runs forward only: a difference before this one stays as it was.
+            return None
+        if last + 1 < len(diffs) and (
+            diffs[last + 1].source.start < source.end or diffs[last + 1].reprint.start < reprint.end
+        ):
+            last += 1
+            source, reprint = _union(source, diffs[last].source), _union(reprint, diffs[last].reprint)
+            continue
+        left = max(diffs[first].source.start - source.start, diffs[first].reprint.start - reprint.start)
+        right = max(source.end - diffs[last].source.end, reprint.end - diffs[last].reprint.end)
+        alike = (
+            Span(diffs[first].source.start - left, diffs[last].source.end + right),
+            Span(diffs[first].reprint.start - left, diffs[last].reprint.end + right),
+        )
+        if alike == (source, reprint):
+            break
+        source, reprint = alike
+    if source.start < 0 or reprint.start < 0 or source.end > len_a or reprint.end > len_b:
+        return None
+    return last, source, reprint
+
+
+def _word_span(diffs: list[Difference], index: int, a: str, segmenter: Segmenter) -> Span:
+    """The source span of a substitution grown to the smallest word holding it (within its neighbours)."""
+    diff = diffs[index]
     low = diffs[index - 1].source.end if index else 0
     high = diffs[index + 1].source.start if index + 1 < len(diffs) else len(a)
     start, end = diff.source.start, diff.source.end
     window_start, window_end = max(low, start - _WORD_WINDOW), min(high, end + _WORD_WINDOW)
     words = segmenter.words(a[window_start:window_end], window_start)
     new_start, new_end = _word_bounds(words, start, end, segmenter)
-    grow_left, grow_right = start - new_start, new_end - end
-    r = diff.reprint
-    if (
-        grow_left > r.start
-        or a[new_start:start] != b[r.start - grow_left : r.start]
-        or a[end:new_end] != b[r.end : r.end + grow_right]
-    ):
-        return diff
-    return Difference(diff.kind, Span(new_start, new_end), Span(r.start - grow_left, r.end + grow_right))
+    return Span(new_start, new_end)
 
 
 def _word_bounds(words: list[Token], start: int, end: int, segmenter: Segmenter) -> tuple[int, int]:

@@ -5,27 +5,39 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
     """Write data to path whole or not at all: a temporary file beside it, synced, then renamed over it.
 
-    A file that was there before stays intact until the new one is complete on disk."""
+    A file that was there before stays intact until the new one is complete on disk. `sync=False`
+    for many small files a later run can redo: still whole or nothing when a process is killed,
+    not durable against a power cut."""
     if path.exists() and not path.is_file():
         # A device or a pipe (-o /dev/stdout, /dev/null) is written to, never replaced.
         with path.open("wb") as out:
             out.write(data)
         return
+    with atomic_file(path, sync) as out:
+        out.write(data)
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path, sync: bool = True) -> Iterator[BinaryIO]:
+    """A file to write path through piece by piece, whole or not at all (as write_atomic), in bounded memory."""
     folder = path.parent
     temporary = folder / f".{path.name}.{secrets.token_hex(6)}.tmp"
     # Mode 0o666 less the umask, as a file the user creates gets; an existing file's mode is kept.
     handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            yield out
             out.flush()
-            os.fsync(out.fileno())
+            if sync:
+                os.fsync(out.fileno())
         if path.exists():
             os.chmod(temporary, path.stat().st_mode & 0o7777)
         os.replace(temporary, path)
@@ -33,7 +45,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
-    _sync_folder(folder)
+    if sync:
+        _sync_folder(folder)
 
 
 def _sync_folder(folder: Path) -> None:

@@ -1,20 +1,24 @@
 """A corrected reprint: the source's wording restored where the report found it changed.
 
-The reprint's own header (an info insertion) and its excerpting (info omissions) are the
-editor's choices, not errors: they are kept whatever kinds are asked for. The edits are data, a
-pure function of the Report (`edits`); a text takes them with `corrected_text`, a .docx in its
-runs, with a comment on each (`yuanwen.render.docx.edited_docx`), its formatting kept.
+Every change above info is undone: words and punctuation restored, a clause dropped from a
+sentence put back, words added to one taken out. The reprint's own header (an info insertion) and
+its excerpting (info omissions) are the editor's choices, not errors: they are kept whatever
+kinds are asked for. The edits are data, a pure function of the Report (`edits`); a text takes
+them with `corrected_text`, a .docx in its runs, with a comment on each
+(`yuanwen.render.docx.edited_docx`), its formatting kept.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from yuanwen.model import Finding, Kind, Report, TextEdit
+from yuanwen.model import KINDS, Finding, Kind, Report, TextEdit
 from yuanwen.render.docx import edited_docx
 from yuanwen.render.text import KIND_NAMES, SEVERITY_NAMES
 from yuanwen.texts import flat, shorten, unwrapped
 
+# What `fix` restores unless told otherwise (--only): tampering of every kind.
+RESTORED_KINDS: frozenset[Kind] = frozenset(KINDS)
 # Rules that mark what the reprint chose to leave out or add around the body; a user rule file
 # may raise their severity, and they are still kept.
 _KEPT_RULES = ("excerpt.", "heading.omission", "header.")

@@ -42,8 +42,9 @@ def grade(
     locator: Locator,
     source_id: str | None,
 ) -> list[Finding]:
-    """One finding per difference, graded by the first matching rule."""
-    return [_finding(d, _rule_for(d, context, rules), alignment, locator, source_id) for d in differences]
+    """One finding per difference, graded by the first matching rule (a person's name changed shown whole)."""
+    named = context.whole_names(list(differences))
+    return [_finding(d, _rule_for(d, context, rules), alignment, locator, source_id) for d in named]
 
 
 def _rule_for(diff: Difference, context: Context, rules: RuleSet) -> Rule:

@@ -221,6 +221,35 @@ class Library:
     def close(self) -> None:
         self._db.close()
 
+    @classmethod
+    def reading(cls, path: Path, immutable: bool = False) -> Library:
+        """A library opened to read only: no lock taken for writing, no migration; many processes at once.
+
+        `immutable` for a copy nothing writes to (a Spark executor's): SQLite then takes no lock at all."""
+        library = cls.__new__(cls)
+        library.path = path
+        if not path.is_file():
+            raise LibraryError(f"资料库不存在：{path}（先用 yuanwen library add 或 import 加入原文）")
+        with library._errors():
+            flags = "immutable=1" if immutable else "mode=ro"
+            library._db = sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True, timeout=BUSY_SECONDS)
+            if library._pragma("user_version") != SCHEMA_VERSION or library._pragma("application_id") != APPLICATION_ID:
+                library.close()
+                raise LibraryError(f"这不是 yuanwen 资料库，或须先由本版 yuanwen 升级：{path}")
+        return library
+
+    def identity(self) -> str:
+        """A digest of every stored text and its metadata, in store order: equal digests give equal reports."""
+        import hashlib
+
+        digest = hashlib.sha256()
+        with self._errors():
+            for row in self._db.execute(
+                "SELECT num, id, content_hash, title, publisher, date, origin, format FROM texts ORDER BY num"
+            ):
+                digest.update(repr(row).encode("utf-8"))
+        return digest.hexdigest()
+
     def add(self, document: Document, metadata: Metadata) -> Added:
         """Store one text, or find that the same text is stored already."""
         return self._store([_prepare(document, metadata)])[0]

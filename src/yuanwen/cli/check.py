@@ -73,7 +73,9 @@ def extract(path: tuple[Path, ...]) -> None:
 @click.argument("reprint", type=click.Path(path_type=Path))
 @source_option
 @library_option
-@click.option("--only", type=click.Choice(KINDS), multiple=True, help="只恢复这些种类的差异（默认：改动和标点）。")
+@click.option(
+    "--only", type=click.Choice(KINDS), multiple=True, help="只恢复这些种类的差异（默认：全部，节选和刊头除外）。"
+)
 @rules_option
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="改正后的文件；默认打印到标准输出。")
 def fix(
@@ -87,10 +89,10 @@ def fix(
     """按原文改正转载稿：恢复原文的措辞和标点，保留转载稿的刊头和节选。
 
     找不到原文时，只按不对照原文的检查中有唯一改法的问题改正（人名、规范提法、标点用法等）。"""
-    from yuanwen.fix import corrected, restorable
+    from yuanwen.fix import RESTORED_KINDS, corrected, restorable
 
     report = _report((reprint,), source, library_file, rule_files)
-    kinds = frozenset(only or ("substitution", "punctuation"))
+    kinds = frozenset(only or RESTORED_KINDS)
     if not report.sources and not any(restorable(f, kinds) for f in report.findings):
         fail("资料库中找不到这份转载稿的原文，无从改正", EXIT_NO_SOURCE)
     write(guarded(lambda: corrected(report, kinds)), output)

@@ -71,7 +71,12 @@ def read_each(paths: Iterable[Path]) -> Iterator[tuple[Path, Document | str]]:
         except InputError as error:
             yield path, str(error)
         except Exception as error:  # a reader's own failure on one odd file must not end a whole import
-            yield path, f"无法读取文件：{path}（{type(error).__name__}：{' '.join(str(error).split())}）"
+            yield path, reader_failure(str(path), error)
+
+
+def reader_failure(name: str, error: Exception) -> str:
+    """The one line for a reader's own failure (not an InputError) on one odd file."""
+    return f"无法读取文件：{name}（{type(error).__name__}：{' '.join(str(error).split())}）"
 
 
 def read_bytes(data: bytes, name: str) -> Document:

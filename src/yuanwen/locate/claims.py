@@ -36,9 +36,12 @@ BRIDGE = 100
 # key characters: the words the insertion replaced).
 SOURCE_SLACK = 24
 # The last round reads each fingerprint's first this many texts (a sentence recurring in up to
-# ~1,000 texts) and looks at texts holding this many of the fingerprints left: 40 characters.
+# ~1,000 texts) and looks at the texts holding any of the fingerprints left: one gram in 16 is a
+# fingerprint, so a 120-character excerpt may have just one. Measured at 10,000 texts
+# (benchmarks/bench_library.py): whole texts, excerpts and booklets still 100% found, two-sentence
+# quotations 32% → 33%, the median search ~3 ms slower; each candidate must still claim MIN_PART.
 DEEP_CAP = 1024
-DEEP_HITS = 3
+DEEP_HITS = 1
 # Candidates looked at per round, and rounds: a booklet of a dozen releases needs two.
 PER_ROUND = 8
 ROUNDS = 4

@@ -24,8 +24,9 @@ EDGE = 100
 # How far a part grows beyond its claim to the ends of its sentences, and how much of the source
 # around the claimed text its window adds: room for the words before an edit stopped the match.
 WINDOW_PAD = 2 * GRAM
-# A part keeps at least this much of the reprint, and at most this many paragraph starts around
-# the boundary of two parts are tried as where the second one begins.
+# A part keeps at least this much of the reprint. The paragraph starts within REACH of the boundary
+# of two parts, and at least this many nearest it, are tried as where the second one begins: short
+# headings (a dateline, a title, 一、…) can put the true start a third paragraph away.
 SOLID = 3 * GRAM
 MAX_CUTS = 2
 # Only parts with a change this close to their boundary are reparted (each candidate costs two
@@ -184,9 +185,11 @@ def _cuts(first: Pairing, second: Pairing, reprint: TextMap) -> list[int]:
     """Paragraph starts where the next excerpt may begin instead, nearest the boundary first, on
     either side of it (a shared continuation can carry either part's match past the true one),
     each leaving both parts SOLID characters at least."""
-    low, high = first.span.start + SOLID, second.span.end - SOLID
-    starts = [p for p in reprint.paragraph_starts if low <= p <= high and p != second.span.start]
-    return sorted(starts, key=lambda p: abs(p - second.span.start))[:MAX_CUTS]
+    low, high, meet = first.span.start + SOLID, second.span.end - SOLID, second.span.start
+    starts = sorted(
+        (p for p in reprint.paragraph_starts if low <= p <= high and p != meet), key=lambda p: abs(p - meet)
+    )
+    return starts[:MAX_CUTS] + [p for p in starts[MAX_CUTS:] if abs(p - meet) <= REACH]
 
 
 def _changes_near(alignment: Alignment, at_end: bool) -> bool:

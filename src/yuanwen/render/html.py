@@ -215,11 +215,11 @@ def _dated(report: Report) -> str:
 
 def _page(report: Report, body: str) -> str:
     """The whole page around the rows: heading, summary with filters, toolbar, strip."""
-    style, script = _asset("report.css"), _asset("report.js")
+    style, script = asset("report.css"), asset("report.js")
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<meta http-equiv="Content-Security-Policy" content="{_policy(script)}">'
+        f'<meta http-equiv="Content-Security-Policy" content="{content_policy(script)}">'
         f"<title>原文核对报告 · {escape(report.reprint.path or '')}</title><style>{style}</style></head>"
         f'<body><header><h1>原文核对报告</h1><p class="meta">{escape(heading(report))}</p>{_dated(report)}'
         f"{_summary(report)}</header>{_toolbar()}"
@@ -228,7 +228,7 @@ def _page(report: Report, body: str) -> str:
     )
 
 
-def _policy(script: str) -> str:
+def content_policy(script: str) -> str:
     """Nothing loads from outside, and only the report's own script runs, even were escaping to fail."""
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     return f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-{digest}'"
@@ -253,5 +253,5 @@ def _toolbar() -> str:
     )
 
 
-def _asset(name: str) -> str:
+def asset(name: str) -> str:
     return files("yuanwen.render").joinpath("assets", name).read_text(encoding="utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from yuanwen.chars import is_punctuation
 from yuanwen.model import SEVERITIES, Finding, Report, Severity, TextDate
 from yuanwen.texts import flat, shorten
 
@@ -17,6 +18,8 @@ _COLOURS: dict[Severity, str] = {
 }
 # Characters of reprint context shown on each side of a finding.
 _CONTEXT = 12
+# Above this share of the source's marks dropped, the reprint has "almost all" punctuation removed.
+_ALMOST_ALL = 0.9
 
 
 def render_text(report: Report) -> str:
@@ -24,6 +27,9 @@ def render_text(report: Report) -> str:
     lines: list[str] = [heading(report)]
     if report.text_date is not None:
         lines.append(date_line(report.text_date))
+    punctuation = punctuation_line(report)
+    if punctuation:
+        lines.append(click.style(punctuation, bold=True))
     for severity in SEVERITIES:
         group = [f for f in report.findings if f.severity == severity]
         if group:
@@ -42,6 +48,24 @@ def summary_line(report: Report) -> str:
         return "转载稿与原文一致，未发现差异。" if report.sources else "未发现问题。"
     what = "差异" if report.sources else "问题"
     return f"共 {len(report.findings)} 处{what}：{parts}。"
+
+
+def punctuation_line(report: Report) -> str | None:
+    """One line when more than half of the source's marks are dropped or changed, else None."""
+    cut = sum(_marks(f.source_text) for f in report.findings if f.severity == "info" and f.kind == "omission")
+    total = sum(_marks(s.text) for s in report.sources) - cut
+    changes = [(_marks(f.source_text), _marks(f.reprint_text)) for f in report.findings if f.kind == "punctuation"]
+    dropped = sum(max(0, old - new) for old, new in changes)
+    touched = dropped + sum(min(old, new) for old, new in changes)
+    if total <= 0 or 2 * touched <= total:
+        return None
+    if dropped >= _ALMOST_ALL * total:
+        return f"标点几乎全部被删去（{dropped:,} 处）"
+    return f"原文过半标点被删去或改动（{touched:,} 处，原文共 {total:,} 处）"
+
+
+def _marks(text: str) -> int:
+    return sum(1 for ch in text if is_punctuation(ch))
 
 
 def heading(report: Report) -> str:

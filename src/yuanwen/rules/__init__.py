@@ -18,6 +18,10 @@ from yuanwen.roster import Office, Period, Roster, Term
 CONDITIONS = frozenset(
     {
         "width_only",
+        "holds_digits",
+        "holds_letters",
+        "holds_symbols",
+        "quotation",
         "outside_body",
         "in_heading",
         "whole_sentences",

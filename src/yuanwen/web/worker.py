@@ -14,11 +14,10 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from yuanwen.errors import YuanwenError
-from yuanwen.model import Document, Kind, Report
+from yuanwen.model import Document, Report
 from yuanwen.web.records import Output, Records
 
 # What `yuanwen fix` restores when no --only is given: the wording and the punctuation.
-FIX_KINDS: frozenset[Kind] = frozenset(("substitution", "punctuation"))
 _WARM_UP = "习近平在中共中央政治局第五次集体学习时强调，加快建设教育强国，为中华民族伟大复兴提供有力支撑。" * 3
 # What a worker says once it has loaded everything, before its first job.
 READY = "ready"
@@ -97,7 +96,7 @@ def outputs(report: Report, upload: Upload) -> list[Output]:
     """Every output of a report: JSON, HTML, the Word report and, when a source was found, the corrected file.
 
     The Word outputs of a .docx reprint are the user's own file annotated, from the bytes the Report carries."""
-    from yuanwen.fix import corrected
+    from yuanwen.fix import RESTORED_KINDS, corrected
     from yuanwen.render import renderer
 
     stem = Path(upload.name).stem or "转载稿"
@@ -107,7 +106,7 @@ def outputs(report: Report, upload: Upload) -> list[Output]:
         Output("docx", f"{stem}.核对批注.docx", _DOCX, _bytes(renderer("docx")(report))),
     ]
     if report.sources:
-        fixed = corrected(report, FIX_KINDS)
+        fixed = corrected(report, RESTORED_KINDS)
         if isinstance(fixed, bytes):
             found.append(Output("fixed", f"{stem}.改正.docx", _DOCX, fixed))
         else:

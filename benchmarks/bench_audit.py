@@ -1,0 +1,159 @@
+"""Audit throughput: 2,000 reprints of ~3,000 characters against a library of 20,000 texts.
+
+`yuanwen audit --jobs 2` and `python -m yuanwen.spark --master local[2]` on the same folder, side
+by side, as whole processes; then where one document's time goes, measured in this process.
+Target on a 2-core machine: at least 80 documents per second with --jobs 2.
+The library is made as benchmarks/bench_library.py makes it (corpus sentences recombined, seeded);
+each reprint is a whole library text under a booklet header, three words changed and a comma printed
+half-width.
+
+    python benchmarks/bench_audit.py                    # 2,000 documents, 20,000 texts
+    python benchmarks/bench_audit.py --docs 300 --texts 3000 --no-spark   # quick
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from bench_library import _edited, build, recombined_texts
+from pairs import HEADER
+from yuanwen.audit.outcome import finding_rows, summary_row
+from yuanwen.check import check
+from yuanwen.extract import read_document
+from yuanwen.files import write_atomic
+from yuanwen.library import Library
+from yuanwen.locate import locate
+from yuanwen.model import Report
+from yuanwen.render.html import render_html
+from yuanwen.render.json import render_json
+
+T = TypeVar("T")
+TARGET = 80.0
+# Documents whose stages are timed one by one in this process.
+SAMPLE = 100
+
+
+def make_documents(folder: Path, texts: list[str], count: int) -> None:
+    """`count` reprints, each a different library text edited, as text files."""
+    rng = random.Random(5)
+    folder.mkdir()
+    for number, index in enumerate(rng.sample(range(len(texts)), count)):
+        (folder / f"reprint-{number:05d}.txt").write_text(HEADER + _edited(texts[index], rng, 3), encoding="utf-8")
+
+
+def timed_run(command: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds (its processes' and their children's) of a whole command; it must succeed
+    (exit 1: findings, as planted). On a machine others share, CPU seconds tell the cost, wall the wait."""
+    before = _children_cpu()
+    start = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if result.returncode not in (0, 1):
+        sys.exit(f"{command[:4]} failed ({result.returncode}):\n{result.stderr[-2000:]}")
+    return seconds, _children_cpu() - before
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _rates(name: str, docs: int, wall: float, cpu: float) -> str:
+    """Documents per second of wall time, and what the CPU time spent says two idle cores would do."""
+    return (f"{name}: {docs / wall:,.1f} documents/s ({wall:.1f} s wall); {cpu / docs * 1000:.1f} ms of CPU "
+            f"per document, so {2 * docs / cpu:,.0f} documents/s on two idle cores")  # fmt: skip
+
+
+def stages(library_path: Path, files: list[Path], out: Path) -> dict[str, float]:
+    """Median milliseconds of each stage of one document, over the sample."""
+    times: dict[str, list[float]] = {}
+
+    def stage(name: str, action: Callable[[], T]) -> T:
+        start = time.perf_counter()
+        result = action()
+        times.setdefault(name, []).append((time.perf_counter() - start) * 1000)
+        return result
+
+    out.mkdir()
+    with Library.reading(library_path) as library:
+        check(read_document(files[0]), library)  # warm: rules, segmenter, tables
+        for path in files[:SAMPLE]:
+            document = stage("read the file", lambda: read_document(path))  # noqa: B023
+            stage("find and align its sources (part of check)", lambda: locate(_normalized(document), library))  # noqa: B023
+            report: Report = stage("check against the library", lambda: check(document, library))  # noqa: B023
+            stage("summary and finding rows", lambda: (summary_row("x", report), finding_rows("x", report)))  # noqa: B023
+            json_text = stage("render the JSON report", lambda: render_json(report))  # noqa: B023
+            html_text = stage("render the HTML report", lambda: render_html(report))  # noqa: B023
+            stage("write both reports, synced", lambda: _write(out, json_text, html_text, True))  # noqa: B023
+            stage("write both reports, as audit does", lambda: _write(out, json_text, html_text, False))  # noqa: B023
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def _normalized(document: object) -> object:
+    from yuanwen.normalize import normalize
+
+    return normalize(document.text)  # type: ignore[attr-defined]
+
+
+def _write(out: Path, json_text: str, html_text: str, sync: bool) -> None:
+    write_atomic(out / "r.json", json_text.encode("utf-8"), sync)
+    write_atomic(out / "r.html", html_text.encode("utf-8"), sync)
+
+
+def spark_startup() -> tuple[float, float]:
+    """Wall seconds of a local[2] Spark session started and stopped with nothing to do (JVM, Python workers)."""
+    code = (
+        "from yuanwen.spark import local_python; local_python()\n"
+        "from pyspark.sql import SparkSession\n"
+        "s = SparkSession.builder.master('local[2]').config('spark.ui.enabled', 'false').getOrCreate()\n"
+        "s.sparkContext.parallelize(range(4), 4).map(lambda x: x).collect(); s.stop()\n"
+    )
+    return timed_run([sys.executable, "-c", code])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=2000, help="documents to audit (default 2,000)")
+    parser.add_argument("--texts", type=int, default=20_000, help="texts in the library (default 20,000)")
+    parser.add_argument("--no-spark", action="store_true", help="leave out the Spark run")
+    args = parser.parse_args()
+
+    print(f"making {args.texts:,} library texts and {args.docs:,} reprints of ~3,000 characters...", flush=True)
+    texts = list(recombined_texts(args.texts))
+    yuanwen = [sys.executable, "-c", "from yuanwen.cli import main; main()"]
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        library = root / "library.sqlite3"
+        build(library, texts)
+        make_documents(root / "docs", texts, args.docs)
+        command = [*yuanwen, "audit", str(root / "docs"), "--library", str(library), "--out", str(root / "audit")]
+        wall, cpu = timed_run([*command, "--jobs", "2"])
+        again, _ = timed_run([*command, "--jobs", "2"])
+        print(_rates("yuanwen audit --jobs 2", args.docs, wall, cpu) + f" (target {TARGET:.0f}/s)")
+        print(f"  re-run, every document already audited: {again:.1f} s (state lookups and outputs)")
+        if not args.no_spark:
+            wall, _ = timed_run([sys.executable, "-m", "yuanwen.spark", "--library", str(library),
+                                 "--input", str(root / "docs"), "--output", str(root / "spark"),
+                                 "--master", "local[2]"])  # fmt: skip
+            startup, _ = spark_startup()
+            # Wall time only: the JVM and its Python workers are not this process's children to account.
+            print(f"yuanwen.spark local[2]: {args.docs / wall:,.1f} documents/s ({wall:.1f} s wall, of which "
+                  f"~{startup:.1f} s start a JVM and a session with nothing to do)")  # fmt: skip
+        files = sorted((root / "docs").glob("*.txt"))
+        print(f"one document's time, median over {SAMPLE} (one core, in this process):")
+        for name, ms in stages(library, files, root / "stages").items():
+            print(f"  {name:44} {ms:7.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

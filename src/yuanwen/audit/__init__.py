@@ -1,0 +1,322 @@
+"""Audit a whole archive: every document under the given paths checked against its sources in the library.
+
+1. walk the inputs: each file, and each HTML page of a web archive (WARC), with its content hash
+2. skip a document the state in OUT holds with the same content, library and checker
+3. check the rest in a pool of worker processes, each with the library open read-only; a worker
+   writes its document's JSON and HTML reports (atomically) and hands back the rows
+4. record each outcome in the state, an SQLite file, a transaction every fraction of a second
+5. rebuild summary.csv, summary.jsonl, findings.jsonl and index.html from the state, in walk order
+
+A kill at any moment loses at most the open transaction: the re-run checks those documents again,
+and the outputs, written only in step 5, are those of an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import signal
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from functools import partial
+from multiprocessing import get_context
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from yuanwen.audit.outcome import Outcome, audited, failed
+from yuanwen.audit.state import REPORTS, STATE_FILE, Done, State, Totals
+from yuanwen.errors import YuanwenError
+from yuanwen.extract import MAX_BYTES, files_in, read_bytes, read_document
+from yuanwen.files import write_atomic
+from yuanwen.library import Library
+from yuanwen.model import CheckOptions, Document, Report, Severity
+
+if TYPE_CHECKING:
+    from warcio.recordloader import ArcWarcRecord
+
+# Documents in flight per worker: enough that a worker never waits for the next one, few enough
+# that the bytes of web-archive pages waiting in the queue stay small.
+IN_FLIGHT_PER_JOB = 4
+# How often an orphaned worker notices its audit was killed, and ends.
+PARENT_POLL_SECONDS = 1.0
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+class AuditError(YuanwenError):
+    """The audit as a whole cannot go on; one line of Chinese says why."""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One document to audit: a file, or a page of a web archive (then `data` holds its bytes)."""
+
+    name: str  # the path, or the page's URL: the rows' `path`
+    uid: str  # unique within the audit: the path, or the archive's path and the page's number
+    digest: str | None  # the content hash; none when the bytes could not be read
+    path: Path | None = None
+    data: bytes | None = None
+    error: str | None = None  # why it cannot be read at all, known before any check
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Where an audit reads its sources and writes its outputs, and how many workers check."""
+
+    library: Path
+    out: Path
+    jobs: int
+    options: CheckOptions
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far an audit has come: documents done (checked now or found in the state), of how many."""
+
+    done: int
+    skipped: int
+    total: int | None
+
+
+def inputs(paths: Sequence[Path], out: Path) -> list[tuple[Path, bool]]:
+    """The files under the paths (the output folder left out), each with whether it is a web archive."""
+    inside = out.resolve()
+    return [(f, is_web_archive(f)) for f in files_in(paths) if not f.resolve().is_relative_to(inside)]
+
+
+def documents(files: Iterable[tuple[Path, bool]]) -> Iterator[Item]:
+    """Every document of the files: each file, or each HTML page of a web archive."""
+    for path, warc in files:
+        if not warc:
+            yield Item(str(path), str(path), _file_digest(path), path=path)
+            continue
+        try:
+            with path.open("rb") as stream:
+                yield from web_pages(stream, str(path))
+        except OSError as error:
+            yield Item(str(path), str(path), None, error=f"无法读取文件：{path}（{error.strerror}）")
+
+
+def is_web_archive(path: Path) -> bool:
+    """True for a WARC file, plain or gzipped, told from its first bytes."""
+    try:
+        with path.open("rb") as stream:
+            return starts_web_archive(stream.read(512))
+    except OSError:
+        return False
+
+
+def starts_web_archive(head: bytes) -> bool:
+    """True when a file's first bytes (512 are enough) open a WARC file, plain or gzipped."""
+    if head.startswith(b"\x1f\x8b"):
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head)
+        except zlib.error:
+            return False
+    return head.startswith(b"WARC/")
+
+
+def web_pages(stream: BinaryIO, origin: str) -> Iterator[Item]:
+    """The HTML pages a web archive holds (responses 2xx, resources), each named by its URL."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    number = 0
+    try:
+        for record in ArchiveIterator(stream):
+            if _is_page(record):
+                number += 1
+                yield _page(record, f"{origin}#{number}")
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as error:
+        reason = f"网页存档已损坏，其后的记录无法读取：{origin}（{type(error).__name__}）"
+        yield Item(origin, f"{origin}#{number + 1}", None, error=reason)
+
+
+def _is_page(record: ArcWarcRecord) -> bool:
+    if record.rec_type == "response" and record.http_headers is not None:
+        status = record.http_headers.get_statuscode() or ""
+        kind = record.http_headers.get_header("Content-Type") or ""
+        return status.startswith("2") and kind.lower().startswith(_HTML_TYPES)
+    kind = record.rec_headers.get_header("Content-Type") or ""
+    return record.rec_type == "resource" and kind.lower().startswith(_HTML_TYPES)
+
+
+def _page(record: ArcWarcRecord, uid: str) -> Item:
+    """A page's bytes (transfer and content encodings undone), refused past the size check reads."""
+    url = record.rec_headers.get_header("WARC-Target-URI") or uid
+    data = record.content_stream().read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        return Item(url, uid, None, error=f"网页过大（上限 {MAX_BYTES // (1024 * 1024)} MB）：{url}")
+    return Item(url, uid, hashlib.sha256(data).hexdigest(), data=data)
+
+
+def _file_digest(path: Path) -> str | None:
+    try:
+        with path.open("rb") as stream:
+            return hashlib.file_digest(stream, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def checker_identity(rule_files: Sequence[Path]) -> str:
+    """A digest of yuanwen's own code and rules and the user's rule files: what else decides a report."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent.parent
+    for path in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".toml")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    for path in rule_files:
+        try:
+            digest.update(b"\0rules\0" + path.read_bytes())
+        except OSError as error:
+            raise AuditError(f"无法读取规则文件：{path}（{error.strerror}）") from error
+    return digest.hexdigest()
+
+
+def audit(
+    files: Iterable[tuple[Path, bool]], plan: Plan, fail_on: Severity, on_progress: Callable[[Progress], None]
+) -> Totals:
+    """Check every document of the files not already in the state, then write the outputs from the state."""
+    from yuanwen.audit.outputs import write_outputs
+
+    files = list(files)
+    counter = _Counter(on_progress, None if any(warc for _, warc in files) else len(files))
+    with Library.reading(plan.library) as library:
+        run_key = f"{library.identity()}/{checker_identity(plan.options.rule_files)}"
+    (plan.out / REPORTS).mkdir(parents=True, exist_ok=True)
+    with State(plan.out / STATE_FILE) as state:
+        state.new_listing()
+        _check_all(documents(files), plan, state, run_key, counter)
+        state.commit()
+        return write_outputs(state, plan.out, fail_on)
+
+
+@dataclass
+class _Counter:
+    """Counts documents done and tells the caller after each."""
+
+    on_progress: Callable[[Progress], None]
+    total: int | None
+    done: int = 0
+    skipped: int = 0
+
+    def tick(self, skipped: bool = False) -> None:
+        self.done += 1
+        self.skipped += skipped
+        self.on_progress(Progress(self.done, self.skipped, self.total))
+
+
+def _check_all(items: Iterator[Item], plan: Plan, state: State, run_key: str, counter: _Counter) -> None:
+    """Check each document not in the state in a pool of workers; the outcomes go to the state."""
+    start = (plan.library, plan.options, plan.out / REPORTS, os.getpid())
+    # spawn, not fork: a worker must not inherit the state's open SQLite connection.
+    context = get_context("spawn")
+    try:
+        with ProcessPoolExecutor(plan.jobs, mp_context=context, initializer=_start_worker, initargs=start) as pool:
+            _dispatch(items, pool, plan.jobs, state, run_key, counter)
+    except BrokenProcessPool as error:
+        raise AuditError("核对进程意外退出（内存不足？）；重新运行会从中断处接着做") from error
+
+
+def _dispatch(
+    items: Iterator[Item], pool: ProcessPoolExecutor, jobs: int, state: State, run_key: str, counter: _Counter
+) -> None:
+    """Send each document not in the state to the pool, at most IN_FLIGHT_PER_JOB per worker at a time."""
+    pending: set[Future[Done]] = set()
+    for item in items:
+        key = hashlib.sha256(f"{item.digest}/{run_key}".encode()).hexdigest() if item.digest else ""
+        if not state.listed(item.uid) or (key and state.has(item.uid, key)):
+            counter.tick(skipped=True)
+        else:
+            pending.add(pool.submit(_audit_one, item, key))
+        while len(pending) >= IN_FLIGHT_PER_JOB * jobs:
+            pending = _record_some(pending, state, counter)
+    while pending:
+        pending = _record_some(pending, state, counter)
+
+
+def _record_some(pending: set[Future[Done]], state: State, counter: _Counter) -> set[Future[Done]]:
+    """Wait for at least one document, record every one finished; the rest are still pending."""
+    finished, still = wait(pending, return_when=FIRST_COMPLETED)
+    for future in finished:
+        state.record(future.result())
+        counter.tick()
+    return still
+
+
+@dataclass
+class _Worker:
+    """What a worker process opens once: the library, read-only, and the options with their rules."""
+
+    library: Library
+    options: CheckOptions
+    reports: Path
+
+
+_worker: list[_Worker] = []
+
+
+def _start_worker(library: Path, options: CheckOptions, reports: Path, parent: int) -> None:
+    """Open the library and load the rules once; end when the audit's process is gone (killed)."""
+    from yuanwen.rules import load_rules
+    from yuanwen.words import rules_segmenter
+
+    threading.Thread(target=_watch, args=(parent,), daemon=True, name="yuanwen-watch").start()
+    # Ctrl-C is the audit's to handle: it lets the documents in hand finish, then stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Built here, once: the rules and the word segmenter holding their names (then cached, ~1 s).
+    rules_segmenter(load_rules(options.rule_files))
+    _worker.append(_Worker(Library.reading(library), options, reports))
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
+
+
+def _audit_one(item: Item, key: str) -> Done:
+    """In a worker: check one document, write its reports, hand back its rows."""
+    worker = _worker[0]
+    outcome = outcome_of(item, worker.library, worker.options)
+    stem = None
+    if outcome.report is not None:
+        stem = report_stem(item.uid, item.name)
+        _write_reports(outcome.report, worker.reports / stem)
+    return Done(item.uid, key, outcome.row, outcome.findings, stem)
+
+
+def outcome_of(item: Item, library: Library, options: CheckOptions) -> Outcome:
+    """One document's outcome: the failure its walk found, or its check against the library."""
+    if item.error is not None:
+        return failed(item.name, item.error)
+    return audited(item.name, partial(_read, item), library, options)
+
+
+def _read(item: Item) -> Document:
+    if item.path is not None:
+        return read_document(item.path)
+    return read_bytes(item.data or b"", item.name)
+
+
+def _write_reports(report: Report, stem: Path) -> None:
+    from yuanwen.render.html import render_html
+    from yuanwen.render.json import render_json
+
+    # Unsynced: two syncs per document cost more than its check (34 ms, benchmarks/bench_audit.py),
+    # and a sync of everything at the end took minutes on a busy machine. A rename is whole or
+    # nothing all the same when a process is killed; a report a power cut empties or loses is
+    # checked again by the next run (State.has).
+    write_atomic(stem.with_name(stem.name + ".json"), render_json(report).encode("utf-8"), sync=False)
+    write_atomic(stem.with_name(stem.name + ".html"), render_html(report).encode("utf-8"), sync=False)
+
+
+def report_stem(uid: str, name: str) -> str:
+    """A document's report file name without suffix: its own name, shortened, and a digest of its uid."""
+    last = [part for part in re.split(r"[/\\?#]", name) if part]
+    readable = re.sub(r"[^\w.-]+", "_", last[-1] if last else "page")[:40]
+    return f"{readable}-{hashlib.sha256(uid.encode()).hexdigest()[:12]}"

@@ -1,0 +1,117 @@
+"""What an audit keeps of one document: its summary row and its finding rows, shared by `yuanwen audit` and Spark.
+
+A document is read, checked against its sources in the library (the front door, yuanwen.check),
+and turned into one row of COLUMNS and one row per finding (the report schema's finding with the
+document's `path`). A document that cannot be read or checked is a row too: status `failed`,
+with the one-line reason `yuanwen check` would print.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from yuanwen.errors import YuanwenError
+from yuanwen.model import SEVERITIES, CheckOptions, Document, Finding, Report, Severity
+from yuanwen.render.json import report_dict
+
+if TYPE_CHECKING:
+    from yuanwen.library import Library
+
+Status = Literal["ok", "failed", "no-source"]
+COLUMNS = (
+    "path",
+    "status",
+    "reason",
+    "sources",
+    "critical",
+    "major",
+    "minor",
+    "info",
+    "worst_rule",
+    "worst_text",
+)
+NO_SOURCE = "资料库中找不到这份转载稿的原文"
+# Characters of each side of the worst finding shown in the summary, so a row stays one line.
+WORST_CHARS = 30
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One document's summary row, its finding rows, and its report (none when it failed)."""
+
+    row: dict[str, Any]
+    findings: list[dict[str, Any]]
+    report: Report | None
+
+
+def audited(name: str, read: Callable[[], Document], library: Library, options: CheckOptions) -> Outcome:
+    """Read one document and check it against its sources in the library; a failure is an outcome too."""
+    from yuanwen.check import check
+    from yuanwen.extract import reader_failure
+
+    try:
+        report = check(read(), library, options)
+    except YuanwenError as error:
+        return failed(name, str(error))
+    except MemoryError:
+        return failed(name, "内存不足：文件太大")
+    except Exception as error:  # a reader's own failure on one odd file must not end an audit
+        return failed(name, reader_failure(name, error))
+    return Outcome(summary_row(name, report), finding_rows(name, report), report)
+
+
+def failed(name: str, reason: str) -> Outcome:
+    """The outcome of a document that could not be read or checked."""
+    return Outcome(_row(name, "failed", reason), [], None)
+
+
+def summary_row(name: str, report: Report) -> dict[str, Any]:
+    """A checked document's row: its sources, its findings counted by severity, and the worst of them."""
+    row = _row(name, "ok", "") if report.sources else _row(name, "no-source", NO_SOURCE)
+    row.update({severity: count for severity, count in report.summary.items()})
+    row["sources"] = [{"id": s.id, "title": s.title} for s in report.sources]
+    worst = _worst(report.findings)
+    if worst is not None:
+        row["worst_rule"], row["worst_text"] = worst.rule, worst_text(worst)
+    return row
+
+
+def finding_rows(name: str, report: Report) -> list[dict[str, Any]]:
+    """Every finding of the report as the schema has it, with the document's path first."""
+    return [{"path": name, **finding} for finding in report_dict(report)["findings"]]
+
+
+def fails(row: dict[str, Any], fail_on: Severity) -> bool:
+    """True when the row counts a finding at or above the given severity."""
+    return any(row[s] for s in SEVERITIES[: SEVERITIES.index(fail_on) + 1])
+
+
+def worst_text(finding: Finding) -> str:
+    """The worst finding's source wording and the reprint's, each on one line and shortened."""
+    return f"{_short(finding.source_text)} → {_short(finding.reprint_text)}"
+
+
+def _worst(findings: tuple[Finding, ...]) -> Finding | None:
+    """The first finding of the highest severity found."""
+    return min(findings, key=lambda f: SEVERITIES.index(f.severity), default=None)
+
+
+def _short(text: str) -> str:
+    flat = "".join(text.split())
+    if not flat:
+        return "∧"
+    return flat if len(flat) <= WORST_CHARS else flat[: WORST_CHARS - 1] + "…"
+
+
+def _row(name: str, status: Status, reason: str) -> dict[str, Any]:
+    return {
+        "path": name,
+        "status": status,
+        "reason": reason,
+        "sources": [],
+        **dict.fromkeys(SEVERITIES, 0),
+        "worst_rule": "",
+        "worst_text": "",
+    }

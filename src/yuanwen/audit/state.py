@@ -1,0 +1,128 @@
+"""An audit's memory in OUT: an SQLite file of each document's outcome, and this run's documents in walk order.
+
+A document's outcome is kept under its uid with a key (its content hash, the library's identity,
+the checker's); a re-run skips it when the key is the same and its report files are still whole.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from yuanwen.errors import YuanwenError
+
+STATE_FILE = "audit.sqlite3"
+REPORTS = "reports"
+# Outcomes are committed to the state at most this often: a commit per document would cost a
+# sync each; a kill loses at most this long of work.
+COMMIT_SECONDS = 0.5
+
+
+class StateError(YuanwenError):
+    """The state file cannot be used; one line of Chinese says why."""
+
+
+@dataclass(frozen=True)
+class Done:
+    """A document's outcome as the state keeps it: the rows, and the stem of its report files (if any)."""
+
+    uid: str
+    key: str
+    row: dict[str, Any]
+    findings: list[dict[str, Any]]
+    report: str | None
+
+
+@dataclass(frozen=True)
+class Totals:
+    """What an audit found: documents by status, and how many have a finding at or above --fail-on."""
+
+    documents: int
+    statuses: dict[str, int]
+    failing: int
+
+
+class State:
+    """The audit's memory in OUT: each document's outcome by key, and this run's documents in walk order."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            self._db = sqlite3.connect(path, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            # NORMAL: a kill loses nothing committed; a power cut may lose the last commits, which
+            # the next run checks again.
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS done (uid TEXT PRIMARY KEY, key TEXT NOT NULL, row TEXT NOT NULL,"
+                " findings TEXT NOT NULL, report TEXT)"
+            )
+            self._db.execute("CREATE TABLE IF NOT EXISTS listing (seq INTEGER PRIMARY KEY, uid TEXT NOT NULL UNIQUE)")
+            self._db.execute("BEGIN")
+        except sqlite3.Error as error:
+            raise StateError(f"无法使用审核状态文件：{path}（{error}）") from error
+        self._committed = time.monotonic()
+        self.reports = path.parent / REPORTS
+
+    def __enter__(self) -> State:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._db.in_transaction:
+            self._db.execute("COMMIT")
+        self._db.close()
+
+    def new_listing(self) -> None:
+        """Forget the last run's list of documents: this run lists its own as it walks."""
+        self._db.execute("DELETE FROM listing")
+
+    def listed(self, uid: str) -> bool:
+        """Put a document on this run's list; False when it is there already (given twice)."""
+        return self._db.execute("INSERT OR IGNORE INTO listing (uid) VALUES (?)", (uid,)).rowcount == 1
+
+    def has(self, uid: str, key: str) -> bool:
+        """True when the document was audited with this key and its report files are still there, whole."""
+        row = self._db.execute("SELECT report FROM done WHERE uid = ? AND key = ?", (uid, key)).fetchone()
+        if row is None:
+            return False
+        stem = row[0]
+        return stem is None or all(_nonempty(self.reports / f"{stem}{suffix}") for suffix in (".json", ".html"))
+
+    def record(self, done: Done) -> None:
+        """Keep an outcome; commit when the last commit is COMMIT_SECONDS old."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO done (uid, key, row, findings, report) VALUES (?, ?, ?, ?, ?)",
+            (done.uid, done.key, json.dumps(done.row, ensure_ascii=False),
+             json.dumps(done.findings, ensure_ascii=False), done.report),
+        )  # fmt: skip
+        if time.monotonic() - self._committed > COMMIT_SECONDS:
+            self.commit()
+
+    def commit(self) -> None:
+        """Commit what is recorded, now."""
+        self._db.execute("COMMIT")
+        self._db.execute("BEGIN")
+        self._committed = time.monotonic()
+
+    def outcomes(self) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], str | None]]:
+        """This run's documents in walk order: each one's row, finding rows and report stem."""
+        query = "SELECT d.row, d.findings, d.report FROM listing l JOIN done d USING (uid) ORDER BY l.seq"
+        for row, findings, report in self._db.execute(query):
+            yield json.loads(row), json.loads(findings), report
+
+    def reports_listed(self) -> set[str]:
+        """The stems of this run's report files."""
+        query = "SELECT d.report FROM listing l JOIN done d USING (uid) WHERE d.report IS NOT NULL"
+        return {str(row[0]) for row in self._db.execute(query)}
+
+
+def _nonempty(path: Path) -> bool:
+    """A report file that is there and not empty (what a power cut can leave of one written unsynced)."""
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False

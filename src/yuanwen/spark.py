@@ -1,0 +1,189 @@
+"""The audit on Apache Spark, for archives one machine cannot hold: the same check of each document, same rows.
+
+    python -m yuanwen.spark --library LIB --input DOCS --output OUT [--master local[2]|spark://HOST:7077]
+
+1. read the input: a folder of files (under it, at any depth; each HTML page of a web archive is a
+   document of its own), or a table of (id, text) in Parquet or JSON lines
+2. ship the library file (and the rule files) to every executor (SparkContext.addFile)
+3. in each partition (mapPartitions): open the executor's copy of the library once, read-only and
+   immutable, and turn each document into its rows (yuanwen.audit.outcome, as `yuanwen audit` does)
+4. write OUT/documents/ and OUT/findings/ as Parquet, the columns of summary.jsonl and findings.jsonl
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from yuanwen.cli.common import fail, guarded, rules_option
+from yuanwen.model import SEVERITIES, CheckOptions
+
+if TYPE_CHECKING:
+    from pyspark import RDD
+    from pyspark.sql import SparkSession
+    from pyspark.sql.types import StructType
+
+    from yuanwen.audit import Item
+
+# Partitions per core of the cluster: small enough that a slow document (a long booklet) does not
+# hold a whole core's share back, large enough that opening the library per partition costs little.
+PARTITIONS_PER_CORE = 4
+_FINDING_TEXT = ("kind", "severity", "source_id", "source_text", "reprint_text")
+_FINDING_TAIL = ("message", "rule")
+# One document's summary row and finding rows.
+Rows = tuple[dict[str, Any], list[dict[str, Any]]]
+
+
+def documents_schema() -> StructType:
+    """The columns of summary.jsonl: sources as a list of (id, title), counts as integers."""
+    from pyspark.sql.types import ArrayType, IntegerType, StringType, StructField, StructType
+
+    source = StructType([StructField("id", StringType()), StructField("title", StringType())])
+    return StructType(
+        [
+            *(StructField(name, StringType()) for name in ("path", "status", "reason")),
+            StructField("sources", ArrayType(source)),
+            *(StructField(severity, IntegerType()) for severity in SEVERITIES),
+            *(StructField(name, StringType()) for name in ("worst_rule", "worst_text")),
+        ]
+    )
+
+
+def findings_schema() -> StructType:
+    """The columns of findings.jsonl: the report schema's finding with its document's path first."""
+    from pyspark.sql.types import ArrayType, IntegerType, StringType, StructField, StructType
+
+    return StructType(
+        [
+            StructField("path", StringType()),
+            *(StructField(name, StringType()) for name in _FINDING_TEXT),
+            *(StructField(name, ArrayType(IntegerType())) for name in ("source_span", "reprint_span")),
+            *(StructField(name, StringType()) for name in _FINDING_TAIL),
+            StructField("line", IntegerType()),
+            StructField("location", StringType()),
+        ]
+    )
+
+
+def run(spark: SparkSession, library: Path, sources: Sequence[str], output: str, options: CheckOptions) -> None:
+    """Audit the input with the library into OUT/documents/ and OUT/findings/ (Parquet, replaced)."""
+    from pyspark import StorageLevel
+
+    context = spark.sparkContext
+    context.addFile(str(library))
+    for rules in options.rule_files:
+        context.addFile(str(rules))
+    names = (library.name, tuple(rules.name for rules in options.rule_files))
+    items = _items(spark, list(sources)).repartition(context.defaultParallelism * PARTITIONS_PER_CORE)
+    outcomes = items.mapPartitions(lambda part: _audit_partition(part, *names))
+    # Kept, so the findings are not checked a second time after the documents table is written.
+    outcomes.persist(StorageLevel.MEMORY_AND_DISK)
+    documents, findings = documents_schema(), findings_schema()
+    rows = outcomes.map(lambda outcome: _in_order(outcome[0], documents.fieldNames()))
+    spark.createDataFrame(rows, documents).write.mode("overwrite").parquet(f"{output}/documents")
+    found = outcomes.flatMap(lambda outcome: [_in_order(f, findings.fieldNames()) for f in outcome[1]])
+    spark.createDataFrame(found, findings).write.mode("overwrite").parquet(f"{output}/findings")
+    outcomes.unpersist()
+
+
+def _items(spark: SparkSession, sources: list[str]) -> RDD[Item]:
+    """The documents of the inputs: a table's rows, or the files of folders and the pages of their web archives."""
+    from yuanwen.audit import Item
+
+    if sources[0].endswith((".parquet", ".jsonl", ".json")):
+        reader = spark.read.parquet if sources[0].endswith(".parquet") else spark.read.json
+        table = reader(*sources).select("id", "text")
+        return table.rdd.map(lambda row: Item(str(row.id), str(row.id), None, data=str(row.text).encode("utf-8")))
+    files = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(sources)
+    return files.select("path", "content").rdd.flatMap(lambda row: _file_items(_name(row.path), bytes(row.content)))
+
+
+def _name(uri: str) -> str:
+    """A file's name as `yuanwen audit` shows it: a local file by its path, others by their URI."""
+    return uri.removeprefix("file:") if uri.startswith("file:/") else uri
+
+
+def _file_items(name: str, data: bytes) -> Iterable[Item]:
+    from yuanwen.audit import Item, starts_web_archive, web_pages
+
+    if starts_web_archive(data[:512]):
+        return list(web_pages(io.BytesIO(data), name))
+    return [Item(name, name, None, data=data)]
+
+
+def _audit_partition(items: Iterable[Item], library: str, rules: tuple[str, ...]) -> Iterator[Rows]:
+    """On an executor: open its copy of the library once, then each document's row and finding rows."""
+    from pyspark import SparkFiles
+
+    from yuanwen.audit import outcome_of
+    from yuanwen.library import Library
+
+    options = CheckOptions(rule_files=tuple(Path(SparkFiles.get(name)) for name in rules))
+    with Library.reading(Path(SparkFiles.get(library)), immutable=True) as opened:
+        for item in items:
+            outcome = outcome_of(item, opened, options)
+            yield outcome.row, outcome.findings
+
+
+def local_python() -> None:
+    """Run a local job's Python workers in this Python, the one yuanwen is installed in (else: `python3`)."""
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+
+
+def _in_order(row: dict[str, Any], columns: list[str]) -> tuple[Any, ...]:
+    return tuple(row[name] for name in columns)
+
+
+@click.command()
+@click.option("--library", "library_file", type=click.Path(path_type=Path), required=True, help="资料库文件。")
+@click.option(
+    "--input",
+    "sources",
+    required=True,
+    multiple=True,
+    help="文件夹（含网页存档），或 (id, text) 表：.parquet 或 .jsonl；可多次给出。",
+)
+@click.option("--output", required=True, help="输出文件夹：documents/ 与 findings/（Parquet）。")
+@click.option("--master", help="Spark 主节点，例如 local[2] 或 spark://主机:7077；用 spark-submit 时不必给出。")
+@rules_option
+def spark_audit(
+    library_file: Path, sources: tuple[str, ...], output: str, master: str | None, rule_files: tuple[Path, ...]
+) -> None:
+    """在 Spark 上审核整个档案：每份文件到资料库中找原文并核对，结果写成 Parquet 表。"""
+    from yuanwen.library import Library
+    from yuanwen.rules import load_rules
+
+    guarded(lambda: load_rules(rule_files))
+    guarded(lambda: Library.reading(library_file).close())
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        fail("未安装 PySpark：pip install 'yuanwen[spark]'")
+    builder = SparkSession.builder.appName("yuanwen audit")
+    if master is not None:
+        builder = builder.master(master)
+    if master is not None and master.startswith("local"):
+        local_python()
+        builder = builder.config("spark.ui.enabled", "false")
+    spark = builder.getOrCreate()
+    try:
+        run(spark, library_file, sources, output, CheckOptions(rule_files))
+    finally:
+        spark.stop()
+
+
+def main() -> None:
+    """`python -m yuanwen.spark`: usage errors become one line and exit 2, as in `yuanwen`."""
+    from yuanwen.cli import run as run_command
+
+    run_command(spark_audit, "python -m yuanwen.spark --help")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,491 @@
+"""The accuracy gate: edits of every kind planted in corpus texts, the truth recorded, the findings scored.
+
+`make eval` prints per-kind precision and recall, critical recall and each planted edit's rate of
+being found with its kind and severity; tests/test_evaluation.py holds pinned floors. Each edit is
+one a proof-reader marks in a real reprint; the places are drawn at random (a fixed seed), in
+paragraphs that quote no one, away from standard formulations, so the truth is known without
+asking yuanwen.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import sys
+import tomllib
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import rjieba
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus" / "texts"
+RULES = ROOT / "src" / "yuanwen" / "rules"
+SEED = 20260
+# A source is a passage of this many characters of a corpus text: long enough for several edits
+# far apart, short enough that 42 texts check in seconds.
+PASSAGE = 2400
+# Planted edits stand at least this far apart, so each is found on its own.
+GAP = 30
+EDITS_PER_REPRINT = 8
+REPRINTS_PER_TEXT = 2
+
+ORDINARY = ("加强", "推进", "完善", "提高", "促进", "深化", "落实", "实施", "坚持", "推动", "支持", "保障")
+ADVERBS = ("切实", "进一步", "认真", "大力", "积极", "不断")
+_FULL = {ord(c): ord(c) + 0xFEE0 for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"}
+_CN_DIGITS = "一二三四五六七八九十"
+_NUMERAL_CHARS = re.compile("[0-9０-９〇零一二三四五六七八九十百千万亿两]")
+_PUNCT = "，。、；：！？“”（）《》"
+
+
+@dataclass(frozen=True)
+class Planted:
+    """One edit: what it replaced in the source, with what, and what a proof-reader marks."""
+
+    name: str
+    at: int
+    old: str
+    new: str
+    kind: str
+    severity: str
+
+
+@dataclass(frozen=True)
+class Case:
+    """A source passage, its reprint and the edits planted in it (reprint offsets computed)."""
+
+    source: str
+    reprint: str
+    edits: tuple[Planted, ...]
+    reprint_at: tuple[int, ...]
+
+
+def _lists() -> dict[str, list[str]]:
+    lists: dict[str, list[str]] = {}
+    for name in ("leaders.toml", "formulations.toml", "language.toml"):
+        lists |= tomllib.loads((RULES / name).read_text(encoding="utf-8"))["lists"]
+    return lists
+
+
+_LISTS = _lists()
+_SUFFIXES = tuple(_LISTS["organisation_suffixes"])
+_SPEAKERS = re.compile("|".join(map(re.escape, [*_LISTS["leaders"], *_LISTS["titles"], "他", "她"])))
+_FORMULATIONS = re.compile(
+    "|".join(map(re.escape, sorted([*_LISTS["formulations"], *_LISTS["organisations"]], key=len, reverse=True)))
+)
+
+
+def passage(text: str, rng: random.Random) -> str:
+    """Whole paragraphs of about PASSAGE characters from a random place of the text."""
+    lines = [line for line in text.split("\n") if line]
+    start = rng.randrange(max(1, len(lines) // 2))
+    chosen: list[str] = []
+    while start < len(lines) and sum(map(len, chosen)) < PASSAGE:
+        chosen.append(lines[start])
+        start += 1
+    return "\n".join(chosen) + "\n"
+
+
+def _quiet(source: str) -> list[tuple[int, int]]:
+    """Stretches where an edit is plain narration: paragraphs naming no speaker, less the formulations."""
+    spans: list[tuple[int, int]] = []
+    at = 0
+    for line in source.split("\n"):
+        if line and not _SPEAKERS.search(line):
+            spans.append((at, at + len(line)))
+        at += len(line) + 1
+    return spans
+
+
+def _free(source: str, start: int, end: int) -> bool:
+    """No formulation near, and no number touching: a plain word's change is only a word's change."""
+    low = max(0, start - 12)
+    if any(m.start() < end and m.end() > start for m in _FORMULATIONS.finditer(source, low, end + 12)):
+        return False
+    return not _NUMERAL_CHARS.search(source[max(0, start - 2) : end + 2])
+
+
+def _words(source: str, span: tuple[int, int]) -> Iterator[tuple[int, str, str]]:
+    at = span[0]
+    for word, tag in rjieba.tag(source[span[0] : span[1]]):
+        yield at, word, tag
+        at += len(word)
+
+
+Candidate = tuple[int, str, str]  # where, old text, new text
+# An edit made of several changes a proof-reader marks one by one (a quotation's two marks).
+Compound = list[Candidate]
+Finder = Callable[[str, list[tuple[int, int]], random.Random], list[Candidate] | list[Compound]]
+
+
+def _word_substitutions(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    found = []
+    for span in quiet:
+        for at, word, _ in _words(source, span):
+            if word in ORDINARY and _free(source, at, at + 2):
+                found.append((at, word, rng.choice([w for w in ORDINARY if w[0] != word[0] and w[1] != word[1]])))
+    return found
+
+
+def _surname_words(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    """Ordinary words that start with a surname and that the tagger calls names (高水平, 明显改善)."""
+    found = []
+    for span in quiet:
+        for at, word, tag in _words(source, span):
+            if tag.startswith("nr") and word[0] in _LISTS["surnames"] and _free(source, at, at + len(word)):
+                found.append((at, word, rng.choice([w for w in ORDINARY if w[0] != word[0]])))
+    return found
+
+
+def _char_drops(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    found = []
+    for span in quiet:
+        for at, word, tag in _words(source, span):
+            if _plain_word(word, tag) and _free(source, at, at + 2):
+                found.append((at, word, word[rng.randrange(2)]))
+    return found
+
+
+def _plain_word(word: str, tag: str) -> bool:
+    """Two different Han characters, a noun, verb or adjective, and no organisation's last character."""
+    han = re.fullmatch("[\u4e00-\u9fff]{2}", word) is not None and word[0] != word[1]
+    return han and tag in ("n", "v", "vn", "a") and not word.endswith(_SUFFIXES)
+
+
+def _insertions(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    found = []
+    for span in quiet:
+        for at, word, tag in _words(source, span):
+            if tag == "v" and len(word) == 2 and at > 0 and source[at - 1] in "，。、；" and _free(source, at, at + 2):
+                found.append((at, "", rng.choice(ADVERBS)))
+    return found
+
+
+def _clause_omissions(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    found = []
+    for start, end in quiet:
+        for m in re.finditer("，([^，。；：！？“”（）]{6,24})(?=[，；])", source[start:end]):
+            at = start + m.start()
+            if _free(source, at, at + len(m.group())) and not _NUMERAL_CHARS.search(m.group()):
+                found.append((at, m.group(), ""))
+    return found
+
+
+def _sentence_omissions(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    found = []
+    for start, end in quiet:
+        for m in re.finditer("(?<=。)[^。！？“”]{10,80}。", source[start:end]):
+            found.append((start + m.start(), m.group(), ""))
+    return found
+
+
+def _number_changes(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    found = []
+    for start, end in quiet:
+        for m in re.finditer("(?<![0-9.])[1-9][0-9]*(?:\\.[0-9]+)?", source[start:end]):
+            at, digits = start + m.start(), m.group()
+            i = rng.randrange(len(digits))
+            if digits[i] == ".":
+                continue
+            new = str((int(digits[i]) + rng.randrange(1, 9)) % 10)
+            if i == 0 and new == "0":
+                new = "9" if digits[i] != "9" else "8"
+            found.append((at + i, digits[i], new))
+    return found
+
+
+def _transpositions(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    found = []
+    for start, end in quiet:
+        for m in re.finditer("(?<![0-9.])[1-9][0-9]{2,}", source[start:end]):
+            digits = m.group()
+            pairs = [i for i in range(len(digits) - 1) if digits[i] != digits[i + 1] and (i or digits[1] != "0")]
+            if pairs:
+                i = rng.choice(pairs)
+                found.append((start + m.start() + i, digits[i : i + 2], digits[i + 1] + digits[i]))
+    return found
+
+
+def _chinese_numerals(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    found = []
+    for start, end in quiet:
+        for m in re.finditer(f"第([{_CN_DIGITS}])|([二三四五六七八九])大", source[start:end]):
+            group = 1 if m.group(1) else 2
+            at, old = start + m.start(group), m.group(group)
+            found.append((at, old, rng.choice([d for d in _CN_DIGITS[1:9] if d != old])))
+    return found
+
+
+def _widths(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    found = []
+    for start, end in quiet:
+        for m in re.finditer("[0-9A-Za-z]+", source[start:end]):
+            found.append((start + m.start(), m.group(), m.group().translate(_FULL)))
+    return found
+
+
+def _punctuation_widths(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    return [(start + m.start(), "，", ",") for start, end in quiet for m in re.finditer("，", source[start:end])]
+
+
+def _punctuation_drops(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    found = []
+    for start, end in quiet:
+        for m in re.finditer("[，、；]", source[start:end]):
+            at = start + m.start()
+            if not _NUMERAL_CHARS.search(source[at - 2 : at + 3]):
+                found.append((at, m.group(), ""))
+    return found
+
+
+# Government reports name few people and quote no one: each passage gets one sentence naming an
+# official after a title and one paragraph of a leader's reported speech, so both are planted too.
+SURNAMES = "王李张刘陈杨赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许"
+GIVEN = "建国明远志强海峰立新晓东文华永红春生"
+SPEECH = (
+    "坚持稳中求进工作总基调",
+    "推动经济实现质的有效提升和量的合理增长",
+    "加强和完善现代化经济体系",
+    "持续改善人民生活",
+)
+_NAMED = re.compile("会议由(?:副省长|副市长|主任)([\u4e00-\u9fff]{3})主持")
+_INDIRECT = re.compile("习近平强调(，)要[^。]+(。)")
+_DIRECT = re.compile("习近平强调(：“)要[^。]+(。”)")
+
+
+def with_people(passage: str, rng: random.Random) -> str:
+    """The passage with an official named after a title in one sentence and a leader's speech as a paragraph."""
+    lines = passage.split("\n")[:-1]
+    name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
+    i = rng.randrange(len(lines))
+    lines[i] = f"会议由{rng.choice(['副省长', '副市长', '主任'])}{name}主持。" + lines[i]
+    words = "，".join(rng.sample(SPEECH, 2))
+    speech = f"习近平强调：“要{words}。”" if rng.random() < 0.5 else f"习近平强调，要{words}。"
+    lines.insert(rng.randrange(1, len(lines) + 1), speech)
+    return "\n".join(lines) + "\n"
+
+
+def _names(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    found = []
+    for m in _NAMED.finditer(source):
+        at, last = m.start(1) + 2, m.group(1)[2]
+        found.append((at, last, rng.choice([c for c in GIVEN if c != last])))
+    return found
+
+
+def _quotations(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Compound]:
+    """Indirect speech made a quotation, or a quotation made indirect speech: two marks each."""
+    found: list[Compound] = []
+    for m in _INDIRECT.finditer(source):
+        found.append([(m.start(1), "，", "：“"), (m.end(2), "", "”")])
+    for m in _DIRECT.finditer(source):
+        found.append([(m.start(1), "：“", "，"), (m.start(2), "。”", "。")])
+    return found
+
+
+def _speech_words(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    found = []
+    for m in re.finditer("习近平强调[^\n]+", source):
+        for word in ORDINARY:
+            at = source.find(word, m.start(), m.end())
+            if at >= 0:
+                found.append((at, word, rng.choice([w for w in ORDINARY if w[0] != word[0] and w[1] != word[1]])))
+    return found
+
+
+def _units(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    other = {
+        "万吨": "万斤",
+        "亿吨": "万吨",
+        "亿元": "万元",
+        "万元": "亿元",
+        "公顷": "亩",
+        "万亩": "万公顷",
+        "万人": "万户",
+    }
+    found = []
+    for start, end in quiet:
+        for m in re.finditer(f"(?<=[0-9])({'|'.join(other)})", source[start:end]):
+            found.append((start + m.start(), m.group(), other[m.group()]))
+    return found
+
+
+# Each kind of edit: how to find places for it, and what a proof-reader marks (kind, severity).
+EDITS: dict[str, tuple[Finder, str, str]] = {
+    "word.substitution": (_word_substitutions, "substitution", "major"),
+    "word.char_dropped": (_char_drops, "substitution", "major"),
+    "word.surname_initial": (_surname_words, "substitution", "major"),
+    "clause.insertion": (_insertions, "insertion", "major"),
+    "clause.omission": (_clause_omissions, "omission", "major"),
+    "sentence.omission": (_sentence_omissions, "omission", "info"),
+    "number.digit": (_number_changes, "substitution", "critical"),
+    "number.transposed": (_transpositions, "substitution", "critical"),
+    "number.chinese": (_chinese_numerals, "substitution", "critical"),
+    "number.unit": (_units, "substitution", "critical"),
+    "name.after_title": (_names, "substitution", "critical"),
+    "speech.word": (_speech_words, "substitution", "critical"),
+    "speech.quotation": (_quotations, "punctuation", "critical"),
+    "width.digits_letters": (_widths, "substitution", "minor"),
+    "punct.width": (_punctuation_widths, "punctuation", "minor"),
+    "punct.dropped": (_punctuation_drops, "punctuation", "minor"),
+}
+
+
+def plant(source: str, rng: random.Random, names: tuple[str, ...] = tuple(EDITS)) -> Case:
+    """A reprint of the source with edits of the named kinds at random places far apart."""
+    quiet = _quiet(source)
+    pools = {name: EDITS[name][0](source, quiet, rng) for name in names}
+    kinds = [name for name in names if pools[name]]
+    chosen: list[Planted] = []
+    # Each edit's kind is drawn first, then its place, so rare kinds (第二 → 第三) are planted as
+    # often as common ones (，→ ,).
+    for _ in range(EDITS_PER_REPRINT * 4):
+        if len(chosen) >= EDITS_PER_REPRINT or not kinds:
+            break
+        name = rng.choice(kinds)
+        drawn = rng.choice(pools[name])
+        changes = drawn if isinstance(drawn, list) else [drawn]
+        first, last = changes[0], changes[-1]
+        at, end = first[0], last[0] + len(last[1])
+        if at < GAP or end > len(source) - GAP:
+            continue
+        if all(end + GAP < p.at or p.at + len(p.old) + GAP < at for p in chosen):
+            _, kind, severity = EDITS[name]
+            chosen.extend(Planted(name, *change, kind, severity) for change in changes)
+    chosen.sort(key=lambda p: p.at)
+    parts, places, done, shift = [], [], 0, 0
+    for edit in chosen:
+        parts += [source[done : edit.at], edit.new]
+        places.append(edit.at + shift)
+        shift += len(edit.new) - len(edit.old)
+        done = edit.at + len(edit.old)
+    parts.append(source[done:])
+    return Case(source, "".join(parts), tuple(chosen), tuple(places))
+
+
+def cases(seed: int = SEED, names: tuple[str, ...] = tuple(EDITS)) -> list[Case]:
+    """Reprints of passages of every corpus text, with edits of the named kinds planted."""
+    rng = random.Random(seed)
+    files = sorted(CORPUS.glob("*.txt"))
+    assert files, f"the corpus is missing: {CORPUS}"
+    made = []
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        for _ in range(REPRINTS_PER_TEXT):
+            case = plant(with_people(passage(text, rng), rng), rng, names)
+            if case.edits:
+                made.append(case)
+    return made
+
+
+@dataclass(frozen=True)
+class Found:
+    """A finding as scored: kind, severity, rule and spans."""
+
+    kind: str
+    severity: str
+    rule: str
+    source: tuple[int, int]
+    reprint: tuple[int, int]
+
+
+def findings(case: Case) -> list[Found]:
+    from yuanwen.check import check
+    from yuanwen.model import Document
+
+    report = check(Document("reprint", "txt", case.reprint), Document("source", "txt", case.source))
+    return [
+        Found(
+            f.kind,
+            f.severity,
+            f.rule,
+            (f.source_span.start, f.source_span.end),
+            (f.reprint_span.start, f.reprint_span.end),
+        )
+        for f in report.findings
+    ]
+
+
+def _near(found: tuple[int, int], start: int, end: int) -> bool:
+    """Whether a finding's span meets a planted span; empty spans may stand a character or two off."""
+    slack = 2 if found[0] == found[1] or start == end else 0
+    return found[0] <= end + slack and start - slack <= found[1]
+
+
+def matches(found: Found, edit: Planted, reprint_at: int) -> bool:
+    return _near(found.source, edit.at, edit.at + len(edit.old)) and _near(
+        found.reprint, reprint_at, reprint_at + len(edit.new)
+    )
+
+
+@dataclass
+class Score:
+    """Counts of planted edits and findings, by kind, severity and edit."""
+
+    found_by_kind: Counter[str]
+    right_by_kind: Counter[str]
+    planted_by_kind: Counter[str]
+    recalled_by_kind: Counter[str]
+    planted_by_edit: Counter[str]
+    exact_by_edit: Counter[str]
+    critical_planted: int = 0
+    critical_found: int = 0
+    false_critical: int = 0
+
+    def precision(self, kind: str) -> float:
+        return self.right_by_kind[kind] / self.found_by_kind[kind] if self.found_by_kind[kind] else 1.0
+
+    def recall(self, kind: str) -> float:
+        return self.recalled_by_kind[kind] / self.planted_by_kind[kind] if self.planted_by_kind[kind] else 1.0
+
+    @property
+    def critical_recall(self) -> float:
+        return self.critical_found / self.critical_planted if self.critical_planted else 1.0
+
+
+def score(all_cases: list[Case]) -> Score:
+    result = Score(Counter(), Counter(), Counter(), Counter(), Counter(), Counter())
+    for case in all_cases:
+        found = findings(case)
+        pairs = list(zip(case.edits, case.reprint_at, strict=True))
+        for f in found:
+            result.found_by_kind[f.kind] += 1
+            if any(matches(f, e, at) and e.kind == f.kind for e, at in pairs):
+                result.right_by_kind[f.kind] += 1
+            if f.severity == "critical" and not any(matches(f, e, at) and e.severity == "critical" for e, at in pairs):
+                result.false_critical += 1
+        for edit, at in pairs:
+            mine = [f for f in found if matches(f, edit, at)]
+            result.planted_by_kind[edit.kind] += 1
+            result.planted_by_edit[edit.name] += 1
+            if any(f.kind == edit.kind for f in mine):
+                result.recalled_by_kind[edit.kind] += 1
+            if len(mine) == 1 and (mine[0].kind, mine[0].severity) == (edit.kind, edit.severity):
+                result.exact_by_edit[edit.name] += 1
+            if edit.severity == "critical":
+                result.critical_planted += 1
+                result.critical_found += any(f.severity == "critical" for f in mine)
+    return result
+
+
+def report(result: Score) -> str:
+    lines = ["kind          precision  recall  (planted)"]
+    for kind in ("substitution", "omission", "insertion", "punctuation"):
+        lines.append(
+            f"{kind:<13} {result.precision(kind):9.3f} {result.recall(kind):7.3f}  ({result.planted_by_kind[kind]})"
+        )
+    lines.append(f"critical recall {result.critical_recall:.3f} ({result.critical_planted} planted)")
+    lines.append(f"false critical findings {result.false_critical}")
+    lines.append("edit                  found once with its kind and severity")
+    for name in EDITS:
+        planted = result.planted_by_edit[name]
+        if planted:
+            lines.append(f"{name:<21} {result.exact_by_edit[name] / planted:6.3f}  ({planted})")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    seed = int(sys.argv[1]) if len(sys.argv) > 1 else SEED
+    print(report(score(cases(seed))))

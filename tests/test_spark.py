@@ -1,0 +1,64 @@
+"""`yuanwen.spark` on local[2]: the same documents and findings tables as `yuanwen audit` on the same archive."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from audit_archive import Archive
+from yuanwen.model import CheckOptions
+from yuanwen.spark import local_python, run
+
+pyspark_sql = pytest.importorskip("pyspark.sql", reason="the extra yuanwen[spark] is not installed")
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    local_python()
+    session = pyspark_sql.SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false").getOrCreate()
+    yield session
+    session.stop()
+
+
+def test_spark_finds_what_audit_finds(archive: Archive, audited: Path, spark: Any, tmp_path: Path) -> None:
+    # Booklets of several sources, broken files and web archives: a quarter of the archive keeps the test short.
+    folders = [archive.folder / name for name in ("booklets", "broken", "crawl")]
+    run(spark, archive.library, [str(folder) for folder in folders], str(tmp_path), CheckOptions())
+    for table, lines in (("documents", "summary.jsonl"), ("findings", "findings.jsonl")):
+        rows = [row.asDict(recursive=True) for row in spark.read.parquet(str(tmp_path / table)).collect()]
+        expected = [json.loads(line) for line in (audited / lines).read_text(encoding="utf-8").splitlines()]
+        ours = [row for row in expected if not row["path"].startswith(str(archive.folder)) or _under(row, folders)]
+        assert sorted(_canonical(row) for row in rows) == sorted(_canonical(row) for row in ours)
+    assert len(ours) > 200
+
+
+def test_a_table_of_texts_is_audited_too(archive: Archive, spark: Any, tmp_path: Path) -> None:
+    excerpt = (archive.folder / "excerpts" / "excerpt-001.txt").read_text(encoding="utf-8")
+    table = tmp_path / "texts.jsonl"
+    rows = [{"id": "a", "text": excerpt}, {"id": "b", "text": "无关的一句话。"}]
+    table.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    run(spark, archive.library, [str(table)], str(tmp_path / "out"), CheckOptions())
+    documents = spark.read.parquet(str(tmp_path / "out" / "documents")).collect()
+    assert {(row.path, row.status) for row in documents} == {("a", "ok"), ("b", "no-source")}
+
+
+def test_bad_usage_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "yuanwen.spark", "--library", str(tmp_path / "none.sqlite3")]
+    result = subprocess.run([*command, "--input", str(tmp_path), "--output", str(tmp_path / "o")], capture_output=True)
+    assert result.returncode == 2
+    (line,) = result.stderr.decode("utf-8").strip().splitlines()
+    assert line.startswith("yuanwen：错误：资料库不存在")
+
+
+def _under(row: dict[str, Any], folders: list[Path]) -> bool:
+    return any(row["path"].startswith(f"{folder}/") for folder in folders)
+
+
+def _canonical(row: dict[str, Any]) -> str:
+    return json.dumps(row, ensure_ascii=False, sort_keys=True)
