@@ -9,18 +9,21 @@ SYSTEM_STAMP := $(VENV)/.system
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test,web,spark]'
+	$(BIN)/python -m pip install -q -e '.[test,web,spark,ocr]'
 	touch $(STAMP)
 
 # Debian packages the tests drive: Chromium (the HTML report in a real browser), LibreOffice
 # (.doc/.wps/.odt input, and opening the DOCX report), Noto CJK (the PDFs the tests lay out),
-# Java 17 (PySpark's JVM, for yuanwen.spark).
+# Java 17 (PySpark's JVM, for yuanwen.spark); pdftoppm with poppler-data's Chinese CMaps and img2pdf
+# (the scans the OCR tests make).
 $(SYSTEM_STAMP): | $(STAMP)
 	@if ! command -v chromium >/dev/null || ! command -v soffice >/dev/null || ! fc-list :lang=zh | grep -qi noto \
-		|| ! command -v java >/dev/null; then \
-		echo "installing chromium, libreoffice-writer-nogui, fonts-noto-cjk, openjdk-17-jre-headless (apt-get)"; \
+		|| ! command -v java >/dev/null || ! command -v pdftoppm >/dev/null || ! command -v img2pdf >/dev/null \
+		|| [ ! -d /usr/share/poppler/cMap/Adobe-GB1 ]; then \
+		echo "installing chromium, libreoffice-writer-nogui, fonts-noto-cjk, openjdk-17-jre-headless, poppler-utils, poppler-data, img2pdf (apt-get)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-			chromium libreoffice-writer-nogui fonts-noto-cjk fontconfig openjdk-17-jre-headless >/dev/null; \
+			chromium libreoffice-writer-nogui fonts-noto-cjk fontconfig openjdk-17-jre-headless \
+			poppler-utils poppler-data img2pdf >/dev/null; \
 	fi
 	touch $@
 
@@ -42,6 +45,7 @@ bench: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python benchmarks/bench_render.py
 	$(BIN)/python benchmarks/bench_hostile.py
 	$(BIN)/python benchmarks/bench_library.py --texts 10000
+	$(BIN)/python benchmarks/bench_ocr.py
 	$(BIN)/python benchmarks/bench_web_report.py
 	$(BIN)/python benchmarks/bench_audit.py
 	$(BIN)/python benchmarks/bench_web_load.py

@@ -166,3 +166,100 @@ def build_news_html(title: str, paragraphs: list[str]) -> str:
 <footer>{foot}</footer>
 </body></html>
 """
+
+
+def build_source_pdf(path: Path) -> Path:
+    """examples/source.txt laid out as the booklet is: what a scan of the source starts from."""
+    text = (EXAMPLES / "source.txt").read_text(encoding="utf-8")
+    return build_booklet_pdf(path, [line.strip() for line in text.splitlines() if line.strip()])
+
+
+def rasterise(pdf: Path, dpi: int, folder: Path) -> list[Path]:
+    """The pages of a PDF as grayscale PNG files, as a scanner gives them (pdftoppm, poppler-utils)."""
+    import subprocess
+
+    prefix = folder / f"{pdf.stem}-{dpi}"
+    subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-png", str(pdf), str(prefix)], check=True)
+    return sorted(folder.glob(f"{prefix.name}-*.png"))
+
+
+def scanned(png: Path, index: int, suffix: str = ".jpg") -> Path:
+    """A page as it comes off a scanner: turned by 1° (one way, then the other), with noise and specks."""
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(png) as page:
+        turned = page.convert("L").rotate(1.0 if index % 2 == 0 else -1.0, Image.Resampling.BICUBIC, fillcolor=255)
+    rng = np.random.default_rng(index)
+    pixels = np.asarray(turned).astype(np.int16) + rng.normal(0, 12, (turned.height, turned.width)).astype(np.int16)
+    pixels[rng.random(pixels.shape) < 0.001] = 0
+    out = png.with_name(f"{png.stem}-scan{suffix}")
+    Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(out, quality=85)
+    return out
+
+
+def build_image_pdf(pages: list[Path], path: Path) -> Path:
+    """An image-only PDF of the pages, as a scanner's software makes it (img2pdf, no text layer)."""
+    import subprocess
+
+    subprocess.run(["img2pdf", *map(str, pages), "-o", str(path)], check=True)
+    return path
+
+
+OFD_NS = "http://www.ofdspec.org/2016"
+
+
+def build_booklet_ofd(path: Path, paragraphs: list[str], header: str = BOOKLET_HEADER, width: int = 36) -> Path:
+    """An OFD of the paragraphs on two A4 pages: hard-wrapped lines under a running header, over a page
+    number; the first line of each page is drawn one character per text code, as some makers do."""
+    import zipfile
+
+    lines = [para[i : i + width] for para in paragraphs for i in range(0, len(para), width)]
+    half = (len(lines) + 1) // 2
+    pages = [lines[:half], lines[half:]]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("OFD.xml", _ofd_root())
+        archive.writestr("Doc_0/Document.xml", _ofd_document(len(pages)))
+        for number, page in enumerate(pages):
+            archive.writestr(f"Doc_0/Pages/Page_{number}/Content.xml", _ofd_page(page, header, number + 1))
+    return path
+
+
+def _ofd_root() -> str:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{OFD_NS}" Version="1.0" DocType="OFD">'
+        "<ofd:DocBody><ofd:DocInfo><ofd:DocID>0</ofd:DocID></ofd:DocInfo>"
+        "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"
+    )
+
+
+def _ofd_document(pages: int) -> str:
+    listed = "".join(f'<ofd:Page ID="{10 + n}" BaseLoc="Pages/Page_{n}/Content.xml"/>' for n in range(pages))
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document xmlns:ofd="{OFD_NS}"><ofd:CommonData>'
+        "<ofd:MaxUnitID>999</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox>"
+        f"</ofd:PageArea></ofd:CommonData><ofd:Pages>{listed}</ofd:Pages></ofd:Document>"
+    )
+
+
+def _ofd_page(lines: list[str], header: str, number: int) -> str:
+    size = 4.2  # millimetres: 12 pt
+    objects = [_ofd_text(header, 80, 15, 3.2), _ofd_text(f"- {number} -", 100, 285, 3.2)]
+    for row, line in enumerate(lines):
+        y = 30 + row * 6.4
+        if row == 0:
+            objects.extend(_ofd_text(char, 25 + i * size, y, size) for i, char in enumerate(line))
+        else:
+            objects.append(_ofd_text(line, 25, y, size))
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{OFD_NS}"><ofd:Content>'
+        f'<ofd:Layer ID="1">{"".join(objects)}</ofd:Layer></ofd:Content></ofd:Page>'
+    )
+
+
+def _ofd_text(text: str, x: float, y: float, size: float) -> str:
+    box = f"{x} {y - size} {size * len(text)} {size * 1.2}"
+    return (
+        f'<ofd:TextObject ID="1" Boundary="{box}" Font="1" Size="{size}">'
+        f'<ofd:TextCode X="0" Y="{size}">{html.escape(text)}</ofd:TextCode></ofd:TextObject>'
+    )

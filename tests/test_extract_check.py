@@ -8,7 +8,13 @@ from typing import Any
 import pytest
 
 from conftest import EXAMPLES, run_cli, run_json
-from extract_builders import build_booklet_docx, build_booklet_pdf, build_news_html, reprint_paragraphs
+from extract_builders import (
+    build_booklet_docx,
+    build_booklet_ofd,
+    build_booklet_pdf,
+    build_news_html,
+    reprint_paragraphs,
+)
 
 SOURCE = EXAMPLES / "source.txt"
 
@@ -38,12 +44,14 @@ def _build(kind: str, folder: Path) -> Path:
         return build_booklet_pdf(folder / "booklet.pdf", paragraphs)
     if kind == "docx":
         return build_booklet_docx(folder / "booklet.docx", paragraphs)
+    if kind == "ofd":
+        return build_booklet_ofd(folder / "booklet.ofd", paragraphs)
     page = folder / "page.html"
     page.write_text(build_news_html(paragraphs[5], paragraphs[6:]), encoding="utf-8")
     return page
 
 
-@pytest.mark.parametrize("kind", ["pdf", "docx", "html"])
+@pytest.mark.parametrize("kind", ["pdf", "docx", "html", "ofd"])
 def test_same_findings_as_the_text_file(tmp_path: Path, kind: str, txt_findings: list[dict[str, Any]]) -> None:
     report = run_json("check", _build(kind, tmp_path), "--source", SOURCE)
     assert report["reprint"]["format"] == kind
@@ -53,7 +61,7 @@ def test_same_findings_as_the_text_file(tmp_path: Path, kind: str, txt_findings:
     ]
 
 
-@pytest.mark.parametrize(("kind", "unit"), [("pdf", "页"), ("docx", "段")])
+@pytest.mark.parametrize(("kind", "unit"), [("pdf", "页"), ("docx", "段"), ("ofd", "页")])
 def test_findings_are_placed_on_their_page_or_paragraph(tmp_path: Path, kind: str, unit: str) -> None:
     path = _build(kind, tmp_path)
     extracted = run_cli("extract", path).stdout

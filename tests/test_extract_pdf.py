@@ -140,12 +140,12 @@ def test_pdf_with_only_an_owner_password_is_read(tmp_path: Path) -> None:
     assert read_document(path).text == "不许复制的文字\n"
 
 
-def test_scanned_pdf_without_text_layer_is_refused(tmp_path: Path) -> None:
+def test_pdf_with_neither_text_nor_scanned_page_is_refused(tmp_path: Path) -> None:
     from reportlab.pdfgen.canvas import Canvas
 
-    path = tmp_path / "scan.pdf"
+    path = tmp_path / "drawing.pdf"
     canvas = Canvas(str(path))
-    canvas.rect(72, 72, 300, 500, fill=1)  # stands in for the page image
+    canvas.rect(72, 72, 300, 500, fill=1)  # a drawing: no text layer, no page image to read
     canvas.save()
     with pytest.raises(InputError) as error:
         read_document(path)

@@ -164,7 +164,7 @@ def _gram_anchors(
     place there, taken every GRAM characters of a range where they are unique; by position in the source."""
     a, b = source.content[a0:a1], reprint.content[b0:b1]
     pairs = _anchors_small(a, b, once) if len(a) + len(b) < _NUMPY_FROM else _anchors_large(a, b, once)
-    return sorted((_Block(a0 + x, b0 + y, GRAM) for x, y in pairs), key=lambda anchor: anchor.a)
+    return [_Block(a0 + x, b0 + y, GRAM) for x, y in pairs]  # both give them in source order
 
 
 def _chain(a: str, b: str, anchors: list[_Block]) -> list[_Block]:

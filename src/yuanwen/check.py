@@ -24,6 +24,7 @@ from yuanwen.model import (
     CheckOptions,
     Document,
     Finding,
+    OcrEvidence,
     Pairing,
     Report,
     SourceInfo,
@@ -60,7 +61,7 @@ def check(
     else:
         pairings = locate(reprint_map, source)
     words, locator = rules_segmenter(rules), Locator(reprint)
-    findings = [finding for pairing in pairings for finding in _graded(pairing, rules, words, locator)]
+    findings = [f for pairing in pairings for f in _graded(pairing, rules, words, locator, reprint.ocr)]
     infos = _source_infos(pairings, reprint_map, whole=isinstance(source, Document))
     report = Report(reprint=reprint, sources=infos, findings=tuple(findings), reprint_map=reprint_map)
     return linted(report, rules, options.day)
@@ -85,12 +86,14 @@ def _require_common_text(alignment: Alignment, source: Document, reprint: Docume
         raise NoCommonText(f"转载稿与原文没有足够的共同文本：原文选对了吗？（{reprint.path} / {source.path}）")
 
 
-def _graded(pairing: Pairing, rules: RuleSet, words: Segmenter, locator: Locator) -> list[Finding]:
-    """Steps 3 and 4 for one pairing: its differences, graded."""
+def _graded(
+    pairing: Pairing, rules: RuleSet, words: Segmenter, locator: Locator, ocr: OcrEvidence | None
+) -> list[Finding]:
+    """Steps 3 and 4 for one pairing: its differences, graded (in the light of OCR's doubts, if read so)."""
     alignment = pairing.alignment
     found = differences(alignment, words, frozenset(rules.words("excerpt_marks")))
     source_id = pairing.source.id if pairing.source else None
-    return grade(found, alignment, Context(alignment, rules, words), rules, locator, source_id)
+    return grade(found, alignment, Context(alignment, rules, words, ocr), rules, locator, source_id)
 
 
 def _source_infos(pairings: Sequence[Pairing], reprint: TextMap, whole: bool) -> tuple[SourceInfo, ...]:

@@ -13,7 +13,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 
 from yuanwen.chars import SENTENCE_ENDS, fold_width
-from yuanwen.model import Alignment, Difference, Span, TextMap
+from yuanwen.model import Alignment, Difference, OcrEvidence, Span, TextMap
 from yuanwen.normalize import is_boundary
 from yuanwen.numbers import tokens_near
 from yuanwen.rules import RuleSet
@@ -50,8 +50,11 @@ _LATIN = re.compile("[A-Za-z]")
 class Context:
     """Answers the grading conditions for the differences of one alignment."""
 
-    def __init__(self, alignment: Alignment, rules: RuleSet, segmenter: Segmenter) -> None:
+    def __init__(
+        self, alignment: Alignment, rules: RuleSet, segmenter: Segmenter, ocr: OcrEvidence | None = None
+    ) -> None:
         self._source, self._reprint = alignment.source, alignment.reprint
+        self._ocr = ocr
         self._segmenter = segmenter
         self._names = _alternation(rules.words("leaders"))
         self._titles = _alternation(rules.words("titles"))
@@ -177,6 +180,17 @@ class Context:
     def unmatched(self, diff: Difference) -> bool:
         # Only a stretch of the reprint found in no source is aligned to an empty text.
         return not self._source.content
+
+    def ocr_uncertain(self, diff: Difference) -> bool:
+        # OCR is evidence, not truth: a change resting on a character read with low confidence, or
+        # on a punctuation width a scan cannot show (， or ,), needs a look at the page.
+        if self._ocr is None:
+            return False
+        span = self._reprint.to_read(diff.reprint)
+        if not any(read.start <= span.start and span.end <= read.end for read in self._ocr.read):
+            return False
+        near = Span(span.start - 1, span.end + 1) if span.start == span.end else span
+        return self.width_only(diff) or any(_overlaps(doubt, near) for doubt in self._ocr.uncertain)
 
     def whole_names(self, diffs: list[Difference]) -> list[Difference]:
         """Substitutions grown over the person's name they cut into: 建春 → 建新 in 孙建春 becomes 孙建春 → 孙建新.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -29,7 +28,7 @@ def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
 def atomic_file(path: Path, sync: bool = True) -> Iterator[BinaryIO]:
     """A file to write path through piece by piece, whole or not at all (as write_atomic), in bounded memory."""
     folder = path.parent
-    temporary = folder / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    temporary = folder / f".{path.name}.{os.urandom(6).hex()}.tmp"
     # Mode 0o666 less the umask, as a file the user creates gets; an existing file's mode is kept.
     handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:

@@ -36,6 +36,30 @@ class Document:
     # The .docx the text was read from (for a .doc, .wps or .odt: LibreOffice's .docx of it), so
     # the Word outputs edit the user's own file without reading or converting it again.
     data: bytes | None = field(default=None, repr=False, compare=False)
+    # Read by OCR from page images: what was read so, and what it was unsure of.
+    ocr: OcrEvidence | None = None
+
+
+@dataclass(frozen=True)
+class OcrEvidence:
+    """What OCR read of a document: the stretches of the text as read that came from page images,
+    the characters read with low confidence, and each OCR line's place on its page image."""
+
+    read: tuple[Span, ...]
+    uncertain: tuple[Span, ...]
+    lines: tuple[OcrLine, ...] = field(default=(), repr=False)
+    # Each OCR page as a small grayscale JPEG (index = page number - 1; b"" for a page with a text
+    # layer), so a report can show the page around a doubtful finding without reading the file.
+    images: tuple[bytes, ...] = field(default=(), repr=False)
+
+
+@dataclass(frozen=True)
+class OcrLine:
+    """One OCR line: its stretch of the text as read, its page, and its box on that page's image."""
+
+    span: Span
+    page: int
+    box: tuple[int, int, int, int]
 
 
 @dataclass(frozen=True)

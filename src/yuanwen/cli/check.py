@@ -29,7 +29,7 @@ from yuanwen.render import renderer
 
 
 @click.command()
-@click.argument("reprint", type=click.Path(path_type=Path))
+@click.argument("reprint", nargs=-1, required=True, type=click.Path(path_type=Path))
 @source_option
 @library_option
 @format_option
@@ -38,7 +38,7 @@ from yuanwen.render import renderer
 @date_option
 @output_option
 def check(
-    reprint: Path,
+    reprint: tuple[Path, ...],
     source: Path | None,
     library_file: Path | None,
     output_format: str,
@@ -47,7 +47,8 @@ def check(
     day: str | None,
     output: Path | None,
 ) -> None:
-    """核对转载稿 REPRINT 与原文；退出码 0 无问题，1 有达到 --fail-on 级别的差异，2 输入有误，3 资料库中找不到原文。
+    """核对转载稿 REPRINT（或按顺序给出的各页图片）与原文；退出码 0 无问题，1 有达到 --fail-on 级别的差异，
+    2 输入有误，3 资料库中找不到原文。
 
     找不到原文时，报告只有不对照原文的检查（日期、职务、规范写法），其中有达到 --fail-on 级别的问题时退出码为 1。"""
     report = _report(reprint, source, library_file, rule_files, parse_date(day))
@@ -59,12 +60,12 @@ def check(
 
 
 @click.command()
-@click.argument("path", type=click.Path(path_type=Path))
-def extract(path: Path) -> None:
-    """打印 yuanwen 从文件中读出的文字（报告中的位置即指向这段文字）。"""
-    from yuanwen.extract import read_document
+@click.argument("path", nargs=-1, required=True, type=click.Path(path_type=Path))
+def extract(path: tuple[Path, ...]) -> None:
+    """打印 yuanwen 从文件（或按顺序给出的各页图片）中读出的文字（报告中的位置即指向这段文字）。"""
+    from yuanwen.extract import read_pages
 
-    document = guarded(lambda: read_document(path))
+    document = guarded(lambda: read_pages(path))
     click.echo(document.text, nl=not document.text.endswith("\n"))
 
 
@@ -90,7 +91,7 @@ def fix(
     找不到原文时，只按不对照原文的检查中有唯一改法的问题改正（人名、规范提法、标点用法等）。"""
     from yuanwen.fix import RESTORED_KINDS, corrected, restorable
 
-    report = _report(reprint, source, library_file, rule_files)
+    report = _report((reprint,), source, library_file, rule_files)
     kinds = frozenset(only or RESTORED_KINDS)
     if not report.sources and not any(restorable(f, kinds) for f in report.findings):
         fail("资料库中找不到这份转载稿的原文，无从改正", EXIT_NO_SOURCE)
@@ -98,15 +99,19 @@ def fix(
 
 
 def _report(
-    reprint: Path, source: Path | None, library_file: Path | None, rule_files: tuple[Path, ...], day: date | None = None
+    reprint: tuple[Path, ...],
+    source: Path | None,
+    library_file: Path | None,
+    rule_files: tuple[Path, ...],
+    day: date | None = None,
 ) -> Report:
-    """Read the reprint and check it against its source, or against the sources found in the library."""
+    """Read the reprint (one file, or images of its pages) and check it against its source or the library."""
     from yuanwen.check import check as run_check
-    from yuanwen.extract import read_document
+    from yuanwen.extract import read_document, read_pages
 
     options = CheckOptions(rule_files=rule_files, day=day)
-    progress(f"读取 {reprint}……")
-    document = guarded(lambda: read_document(reprint))
+    progress(f"读取 {'、'.join(map(str, reprint))}……")
+    document = guarded(lambda: read_pages(reprint))
     if source is not None:
         progress(f"读取原文 {source}……")
         original = guarded(lambda: read_document(source))

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
-import socket
 from pathlib import Path
 
 import click
@@ -68,6 +66,8 @@ def _token(token_file: Path | None) -> str | None:
 
 
 def _loopback(host: str) -> bool:
+    import ipaddress  # here: every other command starts without it
+
     if host == "localhost":
         return True
     try:
@@ -78,6 +78,8 @@ def _loopback(host: str) -> bool:
 
 def _require_free(host: str, port: int) -> None:
     """Say so in one line when the port is taken, rather than let the server fail with a trace."""
+    import socket
+
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -23,6 +23,8 @@ from yuanwen.model import Document
 
 # A 100 MB reprint is a whole archive, not one text; refusing it early keeps memory bounded.
 MAX_BYTES = 64 * 1024 * 1024
+# Photos of a booklet's pages given one by one weigh 3-5 MB each: this holds 50 and more.
+MAX_PAGES_BYTES = 4 * MAX_BYTES
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 # The name that reads standard input, given explicitly: a pipe or device under any other name is refused.
 STDIN = "-"
@@ -32,6 +34,23 @@ def read_document(path: Path) -> Document:
     """Read a reprint or source file of any supported format (`-`: standard input)."""
     data = read_input(path)
     return read_bytes(data, str(path))
+
+
+def read_pages(paths: Sequence[Path]) -> Document:
+    """One document from several files: a single file of any format, or images of its pages in order."""
+    if len(paths) == 1:
+        return read_document(paths[0])
+    files: list[tuple[bytes, str]] = []
+    for path in paths:
+        data = _read_bytes(path)
+        if sniff(data, str(path)) != "image":
+            raise InputError(f"给出多个文件时，每个都须是页面图片（PNG、JPEG、TIFF）：{path}")
+        files.append((data, str(path)))
+        if sum(len(data) for data, _ in files) > MAX_PAGES_BYTES:
+            raise InputError(f"页面图片合计过大（上限 {MAX_PAGES_BYTES // (1024 * 1024)} MB）：{path}")
+    from yuanwen.extract.images import read_image_document
+
+    return read_image_document(files, "、".join(name for _, name in files))
 
 
 def files_in(paths: Sequence[Path]) -> list[Path]:
@@ -79,6 +98,14 @@ def read_bytes(data: bytes, name: str) -> Document:
         from yuanwen.extract.office import convert_to_docx
 
         return read_docx_document(data if kind == "docx" else convert_to_docx(data, name), name)
+    if kind == "ofd":
+        from yuanwen.extract.ofd import read_ofd_document
+
+        return read_ofd_document(data, name)
+    if kind == "image":
+        from yuanwen.extract.images import read_image_document
+
+        return read_image_document([(data, name)], name)
     return _read_text_kind(data, name)
 
 

@@ -44,17 +44,24 @@ class Line:
 
 def body_lines(pages: Sequence[Sequence[Line]]) -> list[list[str]]:
     """The body lines of each page, without page numbers, running headers, footers or CJK gaps."""
+    return [
+        [close_cjk_gaps(lines[i].text) for i in kept] for lines, kept in zip(pages, body_indexes(pages), strict=True)
+    ]
+
+
+def body_indexes(pages: Sequence[Sequence[Line]]) -> list[list[int]]:
+    """The indexes of each page's body lines: not blank, not a page number, running header or footer."""
     edges = [_edge_indexes(lines) for lines in pages]
     running = _running_lines(pages, edges)
-    body: list[list[str]] = []
-    for lines, edge in zip(pages, edges, strict=True):
-        kept = [
-            close_cjk_gaps(line.text)
+    return [
+        [
+            index
             for index, line in enumerate(lines)
-            if index not in edge or not (is_page_number(line.text) or _is_running(line, running))
+            if line.text.strip()
+            and (index not in edge or not (is_page_number(line.text) or _is_running(line, running)))
         ]
-        body.append([text for text in kept if text.strip()])
-    return body
+        for lines, edge in zip(pages, edges, strict=True)
+    ]
 
 
 def is_page_number(text: str) -> bool:

@@ -4,9 +4,9 @@ Stages of `read_pdf_document`:
 1. open the file with PDFium (pypdfium2), telling an encrypted or corrupt file apart;
 2. read each page's lines, with the depth of each line on the page, in PDFium's reading order;
 3. read again with pdfplumber any page where PDFium would silently drop text (see `_drops_text`);
-4. leave out page numbers and running headers and footers, close gaps between Chinese characters
-   (`pages.body_lines`);
-5. join the pages, one line per printed line, and anchor each page where its text starts.
+4. read by OCR each page that is only a scanned image (`_is_scan`);
+5. leave out page numbers and running headers and footers, close gaps between Chinese characters,
+   join the pages and anchor each where its text starts (`scan.assemble`).
 """
 
 from __future__ import annotations
@@ -17,13 +17,16 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from yuanwen.errors import InputError
-from yuanwen.extract.pages import Line, body_lines
-from yuanwen.model import Anchor, Document
+from yuanwen.extract.pages import Line
+from yuanwen.extract.scan import Page, assemble
+from yuanwen.model import Document
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-NO_TEXT_LAYER = "PDF 没有文字层（可能是扫描件），请先做文字识别（OCR）"
+    from yuanwen.extract.ocr import OcrPage
+
+NO_TEXT_LAYER = "PDF 中读不到文字（没有文字层，也没有能识别出文字的扫描页）"
 # PDFium's error code for a document that needs a password, and for an unsupported security handler.
 _ERR_PASSWORD = 4
 _ERR_SECURITY = 5
@@ -33,40 +36,36 @@ _MIN_WIDTH = 0.01
 _MAX_FORM_DEPTH = 15
 # PDFium is not thread-safe; a web server reading two PDFs at once must take turns.
 _PDFIUM_LOCK = threading.Lock()
+# A scanned page: an image over at least half of it, and at most a stamped page number or header
+# as text (the longest seen, "政治学习资料 第22期 - 3 -", has 13 characters).
+_SCAN_IMAGE_SHARE = 0.5
+_SCAN_MAX_CHARS = 20
+# Scans are rendered for OCR at this resolution; RapidOCR scales a page to 2000 pixels at most
+# anyway, and 200 dpi read as well as 300 on the test scans (benchmarks/bench_ocr.py).
+OCR_DPI = 200
 
 
 def read_pdf_document(data: bytes, name: str) -> Document:
-    """A PDF's text layer as a Document with one page Anchor per page."""
+    """A PDF's text, from its text layer or by OCR of its scanned pages, with one page Anchor per page."""
     with _PDFIUM_LOCK:
         pages = _read_pages(data, name)
-    body = body_lines(pages)
-    if not any(body):  # no text at all, or only a page number or header stamped on a scan
+    document = assemble(pages, name, "pdf")
+    if not document.text.strip():  # no text at all, or only a page number or header stamped on a scan
         raise InputError(f"{NO_TEXT_LAYER}：{name}")
-    return _document(body, name)
+    return document
 
 
-def _document(body: Sequence[Sequence[str]], name: str) -> Document:
-    parts: list[str] = []
-    anchors: list[Anchor] = []
-    offset = 0
-    for number, lines in enumerate(body, start=1):
-        anchors.append(Anchor(offset, "page", number))
-        page = "".join(f"{line}\n" for line in lines)
-        parts.append(page)
-        offset += len(page)
-    return Document(path=name, format="pdf", text="".join(parts), anchors=tuple(anchors))
-
-
-def _read_pages(data: bytes, name: str) -> list[list[Line]]:
+def _read_pages(data: bytes, name: str) -> list[Page]:
     import pypdfium2 as pdfium
 
     document = _open(data, name)
     try:
-        pages: list[list[Line] | None] = []
+        pages: list[Page | None] = []
         for index in range(len(document)):
             page = _load_page(document, index, name)
             try:
-                pages.append(None if _drops_text(page) else _pdfium_lines(page))
+                lines = None if _drops_text(page) else _pdfium_lines(page)
+                pages.append(_ocr(page, name) if lines is not None and _is_scan(page, lines) else lines)
             finally:
                 page.close()
     except pdfium.PdfiumError as error:
@@ -78,6 +77,31 @@ def _read_pages(data: bytes, name: str) -> list[list[Line]]:
         found = _pdfplumber_lines(data, missing, name)
         pages = [found[index] if lines is None else lines for index, lines in enumerate(pages)]
     return [lines or [] for lines in pages]
+
+
+def _is_scan(page: Any, lines: Sequence[Line]) -> bool:
+    """True for a page that is an image with no text layer over it (a stamped page number aside)."""
+    import pypdfium2.raw as pdfium_c
+
+    if sum(len("".join(line.text.split())) for line in lines) > _SCAN_MAX_CHARS:
+        return False
+    area = page.get_width() * page.get_height()
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    for index in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = pdfium_c.FPDFPage_GetObject(page.raw, index)
+        if pdfium_c.FPDFPageObj_GetType(obj) == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+            if (right.value - left.value) * (top.value - bottom.value) >= _SCAN_IMAGE_SHARE * area:
+                return True
+    return False
+
+
+def _ocr(page: Any, name: str) -> OcrPage:
+    """A scanned page, rendered and read by OCR."""
+    from yuanwen.extract.ocr import read_page, require_ocr
+
+    require_ocr(name)
+    return read_page(page.render(scale=OCR_DPI / 72, grayscale=True).to_pil())
 
 
 def _open(data: bytes, name: str) -> Any:

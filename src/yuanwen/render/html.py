@@ -19,6 +19,7 @@ from importlib.resources import files
 from itertools import pairwise
 
 from yuanwen.model import SEVERITIES, Finding, Report, SourceInfo, Span, TextMap
+from yuanwen.render.crops import Crops
 from yuanwen.render.text import KIND_NAMES, SEVERITY_NAMES, date_line, heading, summary_line
 
 # A hard wrap between two Latin words or digits stands for a space; anywhere else it is layout.
@@ -47,6 +48,8 @@ class _Pair:
     reprint: _Text
     placed: tuple[_Placed, ...]
     stretch: Span
+    # The scanned page around a finding OCR was unsure of.
+    crops: Crops
 
 
 class _Text:
@@ -89,8 +92,8 @@ def render_html(report: Report) -> str:
 
 def _pairs(report: Report) -> list[_Pair]:
     """Each stretch of the reprint beside its source, in reprint order; a part in no source stands alone."""
-    reprint = _Text(report.reprint_map)
-    whole = Span(0, len(reprint.text))
+    reprint = (_Text(report.reprint_map), Crops(report.reprint))
+    whole = Span(0, len(report.reprint.text))
     if len(report.sources) <= 1:
         info = (
             report.sources[0] if report.sources else SourceInfo("source", "无（不对照原文检查）", None, 0, 0, _NO_TEXT)
@@ -110,12 +113,13 @@ def _within(finding: Finding, stretch: Span) -> bool:
     return stretch.start <= finding.reprint_span.start and finding.reprint_span.end <= stretch.end
 
 
-def _pair(reprint: _Text, info: SourceInfo, findings: Sequence[Finding], stretch: Span) -> _Pair:
+def _pair(reprint: tuple[_Text, Crops], info: SourceInfo, findings: Sequence[Finding], stretch: Span) -> _Pair:
     placed = sorted(
         (_Placed(f, f.source_span) for f in findings), key=lambda p: (p.source.start, p.finding.reprint_span.start)
     )
     title = info.title or info.path or info.id
-    return _Pair(title=title, source=_Text(info.map), reprint=reprint, placed=tuple(placed), stretch=stretch)
+    text, crops = reprint
+    return _Pair(title, _Text(info.map), text, tuple(placed), stretch, crops)
 
 
 class _Rows:
@@ -185,7 +189,8 @@ def _marks(placed: _Placed, pair: _Pair, number: int) -> tuple[str, str]:
         shown, gap = (text, "") if text else (f'<span class="gap">{_CARET}</span>', " empty")
         return f'<{element} class="{classes}{gap}" data-f="{number}" title="{title}">{shown}{tag}</{element}>'
 
-    return mark("del", pair.source.flow(placed.source)), mark("ins", pair.reprint.flow(finding.reprint_span))
+    crop = pair.crops.html(finding)
+    return mark("del", pair.source.flow(placed.source)), mark("ins", pair.reprint.flow(finding.reprint_span)) + crop
 
 
 def _flow(text: str) -> str:
@@ -226,7 +231,7 @@ def _page(report: Report, body: str) -> str:
 def content_policy(script: str) -> str:
     """Nothing loads from outside, and only the report's own script runs, even were escaping to fail."""
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
-    return f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{digest}'"
+    return f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-{digest}'"
 
 
 def _summary(report: Report) -> str:

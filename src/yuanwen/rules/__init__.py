@@ -37,6 +37,7 @@ CONDITIONS = frozenset(
         "in_speech",
         "unmatched",
         "repeated",
+        "ocr_uncertain",
     }
 )
 _BUILTIN = Path(__file__).parent

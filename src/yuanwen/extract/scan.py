@@ -1,0 +1,105 @@
+"""Printed pages → Document: pages with a text layer and pages read by OCR, in order, with OCR evidence.
+
+1. each page's lines, OCR lines placed in points as a text layer's are (`pages.Line`);
+2. page numbers and running headers and footers left out, gaps between Chinese characters closed;
+3. the body lines joined, one line per printed line, each page anchored where its text starts;
+4. for OCR pages: the stretch read, the characters read with low confidence, each line's box.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from yuanwen.extract.ocr import OcrPage, ReadLine
+from yuanwen.extract.pages import Line, body_indexes, close_cjk_gaps
+from yuanwen.model import Anchor, Document, OcrEvidence, OcrLine, Span
+
+Page = Sequence[Line] | OcrPage
+# An OCR character below this confidence is doubtful. Calibrated on the test scans (the booklets of
+# examples/reprint.txt and examples/source.txt, 16 pages at 200 and 300 dpi, turned by 1°, with
+# noise; benchmarks/bench_ocr.py prints the figures): all 7 characters RapidOCR misread scored
+# below 0.95 (0.53 to 0.92), and 99.67% of the 12,179 it read right scored at or above it; at 0.9
+# one misread character in 7 would pass as sure.
+UNCERTAIN_BELOW = 0.95
+# A4 is 595 points wide: a page image is scaled so, since a scan's resolution is rarely recorded.
+_PAGE_POINTS = 595.0
+
+
+@dataclass
+class _Builder:
+    """The text as read, grown page by page, with the OCR evidence found on the way."""
+
+    parts: list[str] = field(default_factory=list)
+    offset: int = 0
+    anchors: list[Anchor] = field(default_factory=list)
+    read: list[Span] = field(default_factory=list)
+    doubtful: list[int] = field(default_factory=list)
+    lines: list[OcrLine] = field(default_factory=list)
+    images: list[bytes] = field(default_factory=list)
+
+    def add(self, text: str) -> int:
+        start = self.offset
+        self.parts.append(text)
+        self.offset += len(text)
+        return start
+
+
+def assemble(pages: Sequence[Page], name: str, kind: str) -> Document:
+    """The body text of the pages as one Document, with OCR evidence when a page was read by OCR."""
+    printed = [_printed(page) for page in pages]
+    builder = _Builder()
+    for number, (page, kept) in enumerate(zip(pages, body_indexes(printed), strict=True), start=1):
+        builder.anchors.append(Anchor(builder.offset, "page", number))
+        if isinstance(page, OcrPage):
+            _add_ocr_page(builder, page, kept, number)
+        else:
+            builder.images.append(b"")
+            for index in kept:
+                builder.add(close_cjk_gaps(page[index].text) + "\n")
+    evidence = None
+    if builder.read:
+        evidence = OcrEvidence(
+            read=tuple(builder.read),
+            uncertain=_spans(builder.doubtful),
+            lines=tuple(builder.lines),
+            images=tuple(builder.images),
+        )
+    return Document(path=name, format=kind, text="".join(builder.parts), anchors=tuple(builder.anchors), ocr=evidence)
+
+
+def _printed(page: Page) -> Sequence[Line]:
+    if not isinstance(page, OcrPage):
+        return page
+    scale = _PAGE_POINTS / page.width
+    return [Line(line.text, line.box[3] * scale) for line in page.lines]
+
+
+def _add_ocr_page(builder: _Builder, page: OcrPage, kept: list[int], number: int) -> None:
+    start = builder.offset
+    for index in kept:
+        line = page.lines[index]
+        text = close_cjk_gaps(line.text)
+        at = builder.add(text + "\n")
+        builder.doubtful.extend(at + i for i in _doubtful(text, line))
+        box = tuple(round(v * page.preview_scale) for v in line.box)
+        builder.lines.append(OcrLine(Span(at, at + len(text)), number, (box[0], box[1], box[2], box[3])))
+    builder.read.append(Span(start, builder.offset))
+    builder.images.append(page.preview)
+
+
+def _doubtful(text: str, line: ReadLine) -> list[int]:
+    """Offsets in the line's text of the characters read below the confidence threshold."""
+    visible = [i for i, char in enumerate(text) if not char.isspace()]
+    return [i for i, confidence in zip(visible, line.confidences, strict=True) if confidence < UNCERTAIN_BELOW]
+
+
+def _spans(offsets: list[int]) -> tuple[Span, ...]:
+    """Offsets joined into spans of neighbours."""
+    spans: list[Span] = []
+    for offset in offsets:
+        if spans and spans[-1].end == offset:
+            spans[-1] = Span(spans[-1].start, offset + 1)
+        else:
+            spans.append(Span(offset, offset + 1))
+    return tuple(spans)
