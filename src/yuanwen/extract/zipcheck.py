@@ -1,4 +1,4 @@
-"""Zip-based inputs (.docx, .odt) inflated once under caps before any library opens them.
+"""Zip-based inputs (.docx, .odt, .ofd) inflated once under caps before any library opens them.
 
 A zip member may claim a small size and inflate to gigabytes (a "zip bomb"): python-docx and
 LibreOffice read whole members, so every member is streamed here first, its declared and its
@@ -50,7 +50,7 @@ def checked_zip(data: bytes, name: str) -> None:
                     raise InputError(f"文档内容过大（解压后的 XML 超过 {MAX_MARKUP >> 20} MB）：{name}")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as error:
         # RuntimeError: an encrypted member; NotImplementedError: a compression zipfile lacks.
-        raise InputError(f"文件已损坏（zip 结构无法读取，Word 文档须为完整的 .docx）：{name}") from error
+        raise InputError(f"文件已损坏（zip 结构无法读取，Word 与 OFD 文档须为完整的文件）：{name}") from error
     except (zlib.error, ValueError) as error:  # a corrupt deflate stream; an offset before the file's start
         raise InputError(f"文件已损坏（zip 成员无法解压）：{name}") from error
 
