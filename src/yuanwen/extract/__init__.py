@@ -42,7 +42,7 @@ def read_pages(paths: Sequence[Path]) -> Document:
         return read_document(paths[0])
     files: list[tuple[bytes, str]] = []
     for path in paths:
-        data = _read_bytes(path)
+        data = read_input(path)
         if sniff(data, str(path)) != "image":
             raise InputError(f"给出多个文件时，每个都须是页面图片（PNG、JPEG、TIFF）：{path}")
         files.append((data, str(path)))
