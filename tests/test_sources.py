@@ -286,7 +286,7 @@ def test_the_text_report_names_each_finding_s_source(corpus_library: Path) -> No
     report = _check(corpus_library, "\n".join([*parts[0], *parts[1]]))
     titles = {s.id: s.title for s in report.sources}
     (comma,) = [f for f in report.findings if f.kind == "punctuation"]
-    line = next(line for line in render_text(report).splitlines() if "全角标点" in line)
+    line = next(line for line in render_text(report).splitlines() if "全角、半角" in line)
     assert f"原文《{titles[comma.source_id]}》" in line
 
 
