@@ -205,7 +205,8 @@ def test_set_phrases_another_text_has_pages_apart_do_not_make_it_a_source(tmp_pa
 # second opens with stock sentences the first source words almost alike (or quotes word for word),
 # one ending mid-sentence on 一 (anchored, wrongly, at the section heading 一 that follows), one
 # whose second excerpt has a single fingerprint, and two reports opening alike, the second's true
-# start (its dateline) three paragraphs before where the first one's match ran out.
+# start (its dateline) three paragraphs before where the first one's match ran out, and one cut
+# mid-number at its start (1954 → 954 is where the excerpt starts, not a changed year).
 @example(names=["0001.txt", "0032.txt", "0035.txt"], where=0.4765625, length=231)
 @example(names=["0001.txt", "0032.txt", "0035.txt"], where=0.4765625, length=238)
 @example(names=["0001.txt", "0032.txt", "0035.txt"], where=0.47265625, length=263)
@@ -216,6 +217,7 @@ def test_set_phrases_another_text_has_pages_apart_do_not_make_it_a_source(tmp_pa
 @example(names=["0003.txt"], where=0.0, length=143)
 @example(names=["0001.txt", "0026.txt"], where=0.6168946732758198, length=120)
 @example(names=["0001.txt", "0026.txt", "0023.txt"], where=0.0, length=120)
+@example(names=["0001.txt"], where=6.1e-05, length=120)
 def test_excerpts_one_after_another_find_their_texts_in_order(
     corpus_library: Path, names: list[str], where: float, length: int
 ) -> None:

@@ -298,8 +298,10 @@ def _wanted(diffs: list[Difference], i: int, a: str, b: str, segmenter: Segmente
     """The spans a difference should cover in each text: the words and numbers it cuts into."""
     diff = diffs[i]
     text_a, text_b = a[diff.source.start : diff.source.end], b[diff.reprint.start : diff.reprint.end]
-    if (diff.kind == "punctuation" and not _number_mark(diff, a, b)) or (
-        text_a and text_b and fold_width(text_a) == fold_width(text_b)
+    if (
+        (diff.kind == "punctuation" and not _number_mark(diff, a, b))
+        or (text_a and text_b and fold_width(text_a) == fold_width(text_b))
+        or _at_the_edge(diff, len(a), len(b))
     ):
         return None
     source, reprint = diff.source, diff.reprint
@@ -313,6 +315,14 @@ def _wanted(diffs: list[Difference], i: int, a: str, b: str, segmenter: Segmente
     if (source, reprint) == (diff.source, diff.reprint):
         return None
     return source, reprint
+
+
+def _at_the_edge(diff: Difference, size_a: int, size_b: int) -> bool:
+    """A cut before or after all the reprint holds, or an addition before or after all the source
+    holds: an excerpt may start or end anywhere, mid-number too, and grows into no word or number."""
+    if diff.kind == "omission":
+        return diff.reprint.start in (0, size_b)
+    return diff.kind == "insertion" and diff.source.start in (0, size_a)
 
 
 def _number_mark(diff: Difference, a: str, b: str) -> bool:
