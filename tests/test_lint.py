@@ -15,7 +15,7 @@ from yuanwen.library import FILE_NAME, Library
 from yuanwen.lint import lint
 from yuanwen.model import Document, Finding
 from yuanwen.render import renderer
-from yuanwen.rules import LintExample, LintRule, RuleError, load_rules
+from yuanwen.rules import LintExample, LintRule, load_rules
 
 RULES = load_rules()
 REPRINT = (EXAMPLES / "reprint.txt").read_text(encoding="utf-8")
@@ -173,22 +173,6 @@ def test_a_users_file_corrects_the_roster_and_turns_a_rule_off(tmp_path: Path) -
     text = "国务院总理李强出席会议,发表讲话。"
     assert [f.rule for f in lint(Document("t", "txt", text), rules, date(2024, 6, 1)).findings] == ["roster.former"]
     assert [f.rule for f in lint(Document("t", "txt", text), RULES, date(2024, 6, 1)).findings] == ["norm.halfwidth"]
-
-
-@pytest.mark.parametrize(
-    ("content", "expected"),
-    [
-        ('[[lint]]\nid = "x"\ncheck = "pattern"\npattern = "("\nseverity = "major"\nmessage = "m"\n', "正则表达式"),
-        ('[[lint]]\nid = "x"\ncheck = "spell"\nseverity = "major"\nmessage = "m"\n', "spell"),
-        ('[[offices]]\ntitle = "国务院总理"\nholders = [{ name = "李强" }]\n', "from"),
-    ],
-)
-def test_a_bad_lint_or_roster_table_says_where(tmp_path: Path, content: str, expected: str) -> None:
-    bad = tmp_path / "bad.toml"
-    bad.write_text(content, encoding="utf-8")
-    with pytest.raises(RuleError, match=expected) as error:
-        load_rules([bad])
-    assert str(bad) in str(error.value)
 
 
 def test_fix_applies_only_the_findings_with_one_suggested_wording() -> None:

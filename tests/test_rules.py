@@ -72,6 +72,10 @@ def test_a_user_rule_comes_before_the_built_in_ones(tmp_path: Path) -> None:
         ('[[rules]]\nid = "x"\nkinds = ["omission"]\n', "缺少字段"),
         ("[rules\n", "line 1"),
         ('[lists]\nleaders = "习近平"\n', "lists.leaders"),
+        # lint and roster tables too
+        ('[[lint]]\nid = "x"\ncheck = "pattern"\npattern = "("\nseverity = "major"\nmessage = "m"\n', "正则表达式"),
+        ('[[lint]]\nid = "x"\ncheck = "spell"\nseverity = "major"\nmessage = "m"\n', "spell"),
+        ('[[offices]]\ntitle = "国务院总理"\nholders = [{ name = "李强" }]\n', "from"),
     ],
 )
 def test_a_bad_rule_file_says_where(tmp_path: Path, content: str, expected: str) -> None:
