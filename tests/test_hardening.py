@@ -284,11 +284,11 @@ def test_7_an_import_without_a_terminal_says_each_committed_batch(tmp_path: Path
 
 
 def test_8_a_read_only_library_can_be_listed_searched_shown_and_checked_against(tmp_path: Path) -> None:
-    shared = tmp_path / "shared"
-    shared.mkdir()
-    library = shared / "lib.sqlite3"
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    library = reference / "lib.sqlite3"
     assert run_yuanwen("library", "--library", library, "add", SOURCE).returncode == 0
-    with read_only_folder(shared):
+    with read_only_folder(reference):
         listed = run_yuanwen("library", "--library", library, "list")
         assert listed.returncode == 0, listed.stderr
         text_id = listed.stdout.splitlines()[1].split()[0]
@@ -297,7 +297,7 @@ def test_8_a_read_only_library_can_be_listed_searched_shown_and_checked_against(
         checked = run_yuanwen("check", REPRINT, "--library", library)
         assert checked.returncode == 1 and "共 31 处差异" in checked.stdout
         assert "无法" in one_line(run_yuanwen("library", "--library", library, "remove", text_id))
-    assert sorted(p.name for p in shared.iterdir()) == ["lib.sqlite3"]
+    assert sorted(p.name for p in reference.iterdir()) == ["lib.sqlite3"]
 
 
 # 9. Slow paths ------------------------------------------------------------------------------
