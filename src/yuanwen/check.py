@@ -17,7 +17,7 @@ from yuanwen.context import Context
 from yuanwen.diff import differences
 from yuanwen.errors import NoCommonText
 from yuanwen.grade import Locator, grade
-from yuanwen.lint import lint, linted
+from yuanwen.lint import linted
 from yuanwen.locate import locate
 from yuanwen.model import (
     Alignment,
@@ -70,14 +70,8 @@ def check(
 def check_alone(reprint: Document, options: CheckOptions | None = None) -> Report:
     """The source-free checks alone (`yuanwen lint`): the dated roster, standard wording, numbers and marks."""
     options = options or CheckOptions()
-    result = lint(reprint, load_rules(options.rule_files), options.day)
-    return Report(
-        reprint=reprint,
-        sources=(),
-        findings=result.findings,
-        reprint_map=normalize(reprint.text),
-        text_date=result.date,
-    )
+    unchecked = Report(reprint=reprint, sources=(), findings=(), reprint_map=normalize(reprint.text))
+    return linted(unchecked, load_rules(options.rule_files), options.day)
 
 
 def _require_common_text(alignment: Alignment, source: Document, reprint: Document) -> None:
@@ -108,7 +102,6 @@ def _source_infos(pairings: Sequence[Pairing], reprint: TextMap, whole: bool) ->
             id=source.id,
             title=source.title,
             path=source.path,
-            chars=len(source.text.text),
             matched_chars=sum(p.alignment.matched_chars for p in mine),
             map=source.text,
             parts=() if whole else _joined_spans([reprint.to_read(p.span) for p in mine], reprint.text),

@@ -179,7 +179,6 @@ class SourceInfo:
     id: str
     title: str | None
     path: str | None
-    chars: int
     matched_chars: int
     map: TextMap = field(repr=False, compare=False)
     # The stretches of the reprint (as read) drawn from this source; none means all of it.
@@ -188,6 +187,10 @@ class SourceInfo:
     @property
     def text(self) -> str:
         return self.map.text
+
+    @property
+    def chars(self) -> int:
+        return len(self.map.text)
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,8 @@ class Segmenter:
 
 def rules_segmenter(rules: RuleSet) -> Segmenter:
     """The segmenter that keeps the rules' names, titles and organisations whole."""
-    return _segmenter(_terms(rules), builtin=_terms(rules) == _terms(load_rules()))
+    terms = _terms(rules)
+    return _segmenter(terms, builtin=terms == _terms(load_rules()))
 
 
 def _terms(rules: RuleSet) -> tuple[tuple[str, str], ...]:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from yuanwen.errors import YuanwenError
 from yuanwen.model import SEVERITIES, CheckOptions, Document, Finding, Report, Severity
 from yuanwen.render.json import report_dict
+from yuanwen.texts import flat
 
 if TYPE_CHECKING:
     from yuanwen.library import Library
@@ -99,10 +100,10 @@ def _worst(findings: tuple[Finding, ...]) -> Finding | None:
 
 
 def _short(text: str) -> str:
-    flat = "".join(text.split())
-    if not flat:
+    shown = flat(text)
+    if not shown:
         return "∧"
-    return flat if len(flat) <= WORST_CHARS else flat[: WORST_CHARS - 1] + "…"
+    return shown if len(shown) <= WORST_CHARS else shown[: WORST_CHARS - 1] + "…"
 
 
 def _row(name: str, status: Status, reason: str) -> dict[str, Any]:

@@ -95,16 +95,14 @@ def _pairs(report: Report) -> list[_Pair]:
     reprint = (_Text(report.reprint_map), Crops(report.reprint))
     whole = Span(0, len(report.reprint.text))
     if len(report.sources) <= 1:
-        info = (
-            report.sources[0] if report.sources else SourceInfo("source", "无（不对照原文检查）", None, 0, 0, _NO_TEXT)
-        )
+        info = report.sources[0] if report.sources else SourceInfo("source", "无（不对照原文检查）", None, 0, _NO_TEXT)
         return [_pair(reprint, info, report.findings, whole)]
     pairs = [
         _pair(reprint, info, [f for f in report.findings if f.source_id == info.id and _within(f, part)], part)
         for info in report.sources
         for part in info.parts or (whole,)
     ]
-    alone = SourceInfo("", "资料库中找不到原文的部分", None, 0, 0, _NO_TEXT)
+    alone = SourceInfo("", "资料库中找不到原文的部分", None, 0, _NO_TEXT)
     pairs.extend(_pair(reprint, alone, [f], f.reprint_span) for f in report.findings if f.source_id is None)
     return sorted(pairs, key=lambda pair: pair.stretch.start)
 
