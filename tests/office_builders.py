@@ -1,9 +1,19 @@
-"""Reprints as offices make them, built at test time: text copied out of a PDF with its page furniture."""
+"""Reprints as offices make them, built at test time: text copied out of a PDF with its page furniture,
+Word files set in a Latin font and the PDFs LibreOffice makes of them."""
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
 from extract_builders import BOOKLET_HEADER
 
+# The Chinese font of the Word files made here (Debian's fonts-noto-cjk, which `make test` installs).
+CHINESE_FONT = "Noto Serif CJK SC"
 # Page-number styles seen in booklets and reports, each with a page length in lines it is tried at.
 PAGE_STYLES = {"— {} —": 25, "- {} -": 22, "第 {} 页": 28, "{}": 20, "第{}页 共30页": 30}
 
@@ -50,3 +60,43 @@ def furniture_inside_lines(text: str, style: str, every: int = 600, first: int =
         parts += [joined[done:at], style.format(page)]
         done = at
     return "".join([*parts, joined[done:]])
+
+
+def soffice_convert(files: list[Path], to: str, folder: Path) -> list[Path]:
+    """The files converted by LibreOffice (`soffice --convert-to`), in one run; skips when it is not installed."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    command = [
+        soffice,
+        f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        to,
+        "--outdir",
+        str(folder),
+        *map(str, files),
+    ]
+    done = subprocess.run(command, capture_output=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    return [folder / f"{file.stem}.{to.split(':')[0]}" for file in files]
+
+
+def latin_font_docx(path: Path, paragraphs: list[str], font: str, marks_only: bool) -> Path:
+    """A Word file whose quotation marks are set in a Latin font: their own runs' ascii and hAnsi
+    fonts (the rest in a Chinese font), or every run in it with no East-Asian font, as Word and
+    LibreOffice leave a text by default (its Chinese then drawn by fallback)."""
+    import docx
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    for paragraph in paragraphs:
+        block = document.add_paragraph()
+        for part in filter(None, re.split("([“”‘’])", paragraph) if marks_only else [paragraph]):
+            latin = font if not marks_only or part in "“”‘’" else CHINESE_FONT
+            fonts = {"ascii": latin, "hAnsi": latin, "eastAsia": CHINESE_FONT if marks_only else font}
+            properties = block.add_run(part)._element.get_or_add_rPr()
+            properties.insert(0, properties.makeelement(qn("w:rFonts"), {qn(f"w:{k}"): v for k, v in fonts.items()}))
+    document.save(str(path))
+    return path
