@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from extract_builders import BOOKLET_HEADER
+from extract_builders import BOOKLET_HEADER, W_NS
+from yuanwen.docxbody import format_number
 
 # The Chinese font of the Word files made here (Debian's fonts-noto-cjk, which `make test` installs).
 CHINESE_FONT = "Noto Serif CJK SC"
@@ -100,3 +102,91 @@ def latin_font_docx(path: Path, paragraphs: list[str], font: str, marks_only: bo
             properties.insert(0, properties.makeelement(qn("w:rFonts"), {qn(f"w:{k}"): v for k, v in fonts.items()}))
     document.save(str(path))
     return path
+
+
+def numbering_level(ilvl: int, fmt: str, text: str, start: int = 1, restart: int | None = None) -> str:
+    """One level of a list (w:lvl): its number format, its text (`%1、`), where it starts, when it restarts."""
+    again = "" if restart is None else f'<w:lvlRestart w:val="{restart}"/>'
+    return (
+        f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/>{again}'
+        f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/></w:lvl>'
+    )
+
+
+@dataclass(frozen=True)
+class Item:
+    """A paragraph of a numbered Word file: its text, its list (numId) and level, its paragraph style."""
+
+    text: str
+    num: int | None = None
+    level: int | None = 0
+    style: str | None = None
+
+
+def numbered_docx(
+    path: Path,
+    lists: dict[int, list[str]],
+    paragraphs: list[Item],
+    restarts: dict[int, tuple[int, dict[int, int]]] | None = None,
+    styles: dict[str, int] | None = None,
+) -> Path:
+    """A Word file with list numbering: each abstract list (id → its w:lvl elements) with a w:num of
+    the same id, more w:num (id → abstract id, start of each level overridden), paragraph styles
+    that take a list (style id → numId), and the paragraphs."""
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import parse_xml
+
+    w = f'xmlns:w="{W_NS}"'
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    for child in list(numbering):
+        numbering.remove(child)
+    for number, levels in lists.items():
+        numbering.append(parse_xml(f'<w:abstractNum {w} w:abstractNumId="{number}">{"".join(levels)}</w:abstractNum>'))
+    nums = {number: (number, {}) for number in lists} | (restarts or {})
+    for number, (abstract, starts) in nums.items():
+        overrides = "".join(
+            f'<w:lvlOverride w:ilvl="{level}"><w:startOverride w:val="{start}"/></w:lvlOverride>'
+            for level, start in starts.items()
+        )
+        numbering.append(
+            parse_xml(f'<w:num {w} w:numId="{number}"><w:abstractNumId w:val="{abstract}"/>{overrides}</w:num>')
+        )
+    for name, number in (styles or {}).items():
+        style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.element.get_or_add_pPr().append(parse_xml(f'<w:numPr {w}><w:numId w:val="{number}"/></w:numPr>'))
+    for item in paragraphs:
+        paragraph = document.add_paragraph(item.text, item.style)
+        if item.num is not None:
+            level = "" if item.level is None else f'<w:ilvl w:val="{item.level}"/>'
+            paragraph._p.get_or_add_pPr().append(
+                parse_xml(f'<w:numPr {w}>{level}<w:numId w:val="{item.num}"/></w:numPr>')
+            )
+    document.save(str(path))
+    return path
+
+
+_HEADING = re.compile("([一二三四五六七八九十]+)、")
+_SUBHEADING = re.compile("（([一二三四五六七八九十]+)）")
+# Word's own way of numbering headings of a Chinese document: 一、 above, （一） below it.
+CHINESE_HEADINGS = {1: [numbering_level(0, "chineseCounting", "%1、"), numbering_level(1, "chineseCounting", "（%2）")]}
+
+
+def headings_as_lists(text: str) -> list[Item] | None:
+    """The paragraphs of a text with its 一、 and （一） headings made Word list items (text, numId, level),
+    their numbers left to the list; None when the headings do not count up as a list would number them."""
+    paragraphs: list[Item] = []
+    counts = [0, 0]
+    for line in paragraphs_of(text):
+        for level, pattern in enumerate((_HEADING, _SUBHEADING)):
+            if match := pattern.match(line):
+                counts[level] += 1
+                counts[level + 1 :] = [0] * (1 - level)
+                if format_number(counts[level], "chineseCounting") != match.group(1):
+                    return None
+                paragraphs.append(Item(line[match.end() :], 1, level))
+                break
+        else:
+            paragraphs.append(Item(line))
+    return paragraphs
