@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -169,24 +170,51 @@ def numbered_docx(
 
 _HEADING = re.compile("([一二三四五六七八九十]+)、")
 _SUBHEADING = re.compile("（([一二三四五六七八九十]+)）")
-# Word's own way of numbering headings of a Chinese document: 一、 above, （一） below it.
-CHINESE_HEADINGS = {1: [numbering_level(0, "chineseCounting", "%1、"), numbering_level(1, "chineseCounting", "（%2）")]}
+_COUNTED = {format_number(value, "chineseCounting"): value for value in range(1, 100)}
 
 
-def headings_as_lists(text: str) -> list[Item] | None:
-    """The paragraphs of a text with its 一、 and （一） headings made Word list items (text, numId, level),
-    their numbers left to the list; None when the headings do not count up as a list would number them."""
+def chinese_headings(first: int = 1) -> dict[int, list[str]]:
+    """Word's own way of numbering the headings of a Chinese document: 一、 above, （一） below it."""
+    return {
+        1: [numbering_level(0, "chineseCounting", "%1、", start=first), numbering_level(1, "chineseCounting", "（%2）")]
+    }
+
+
+CHINESE_HEADINGS = chinese_headings()
+
+
+class WordLists(NamedTuple):
+    """What numbered_docx takes after its path: the list definitions, the paragraphs, the lists restarted."""
+
+    lists: dict[int, list[str]]
+    paragraphs: list[Item]
+    restarts: dict[int, tuple[int, dict[int, int]]]
+
+
+def headings_as_lists(text: str) -> WordLists | None:
+    """A text's paragraphs with its 一、 and （一） headings made items of a Word list, their numbers
+    left to the list; None when they do not count up as a list numbers them.
+
+    A passage may open past the first heading: the first 一、 number is where the list starts, and
+    （一） items before any 一、 are a list of their own (a w:num starting where they start)."""
     paragraphs: list[Item] = []
     counts = [0, 0]
+    first: int | None = None
+    restarts: dict[int, tuple[int, dict[int, int]]] = {}
     for line in paragraphs_of(text):
         for level, pattern in enumerate((_HEADING, _SUBHEADING)):
             if match := pattern.match(line):
-                counts[level] += 1
-                counts[level + 1 :] = [0] * (1 - level)
-                if format_number(counts[level], "chineseCounting") != match.group(1):
+                value = _COUNTED.get(match.group(1), 0)
+                if level == 0 and first is None:
+                    first = value
+                elif level == 1 and first is None and not counts[1]:
+                    restarts = {2: (1, {1: value})}
+                elif value != counts[level] + 1:
                     return None
-                paragraphs.append(Item(line[match.end() :], 1, level))
+                counts[level] = value
+                counts[level + 1 :] = [0] * (1 - level)
+                paragraphs.append(Item(line[match.end() :], 2 if level and first is None else 1, level))
                 break
         else:
             paragraphs.append(Item(line))
-    return paragraphs
+    return WordLists(chinese_headings(first or 1), paragraphs, restarts)
