@@ -21,7 +21,8 @@ from pathlib import Path
 import rjieba
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus" / "texts"
+# Real texts made by others, read beside the checkout (origins in ../shared/corpus/SOURCES.md).
+CORPUS = ROOT.parent / "shared" / "corpus" / "texts"
 RULES = ROOT / "src" / "yuanwen" / "rules"
 SEED = 20260
 # A source is a passage of this many characters of a corpus text: long enough for several edits
@@ -538,10 +539,8 @@ def layout_files(all_cases: list[Case], folder: Path) -> dict[str, list[tuple[in
         if lists is not None and any(item.num is not None for item in lists.paragraphs):
             made["numbered.docx"].append((index, numbered_docx(folder / f"{index}-numbered.docx", *lists)))
         if index % PDF_EVERY == 0:
-            docx = latin_font_docx(
-                folder / f"{index}-latin.docx", paragraphs_of(case.reprint), "Liberation Serif", False
-            )
-            pdf_sources.append((index, docx))
+            paragraphs = paragraphs_of(case.reprint)
+            pdf_sources.append((index, latin_font_docx(folder / f"{index}-latin.docx", paragraphs, LATIN, False)))
     pdfs = soffice_convert([path for _, path in pdf_sources], "pdf", folder)
     made["latin-quotes.pdf"] = [(index, pdf) for (index, _), pdf in zip(pdf_sources, pdfs, strict=True)]
     return made
@@ -580,6 +579,8 @@ def layout_report(result: LayoutScore) -> str:
 if __name__ == "__main__":
     import tempfile
 
+    if not any(CORPUS.glob("*.txt")):
+        sys.exit(print(f"skipped: the corpus is absent ({CORPUS}); the evaluation plants its edits in it"))
     seed = int(sys.argv[1]) if len(sys.argv) > 1 else SEED
     planted = cases(seed)
     print(report(score(planted)))

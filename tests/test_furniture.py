@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, EXAMPLES
+from conftest import CORPUS_FILES, EXAMPLES, needs_corpus
 from extract_builders import BOOKLET_HEADER
 from office_builders import (
     PAGE_STYLES,
@@ -115,11 +115,9 @@ def test_a_page_number_line_in_a_form_no_sentence_takes_stands_alone() -> None:
     assert [text[s.start : s.end] for s in furniture(text)] == ["— 9 —", "第 3 页"]
 
 
+@needs_corpus
 def test_corpus_texts_have_no_page_furniture() -> None:
-    files = sorted(CORPUS.glob("*.txt"))
-    if not files:
-        pytest.skip(f"the corpus is absent: {CORPUS}")
-    found = {f.name: furniture(f.read_text(encoding="utf-8")) for f in files}
+    found = {f.name: furniture(f.read_text(encoding="utf-8")) for f in CORPUS_FILES}
     assert {name: spans for name, spans in found.items() if spans} == {}
 
 
