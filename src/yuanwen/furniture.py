@@ -43,12 +43,17 @@ _LINE_BARE = re.compile(r"\s*[·•.]?\s*(?P<bare>\d{1,4})\s*(?:[·•.]|[/／]\
 # Runs inside a line, numbers only in a chain: — 9 — and 第9页 glued to the text, and digits
 # between two Chinese characters (a page number caught in mid-word), not an ordinal (第9), a
 # date or a count (9个, 9项, 9亿).
+_DASH_CHARS = "-—–―‒"
+_COUNTS = "年月日期届次条款章节号个项件部户支名人家所元亿万千百倍岁"
 _INLINE = re.compile(
     r"(?<![-—–―‒\d])[-—–―‒][ \t]*(?P<dash>\d{1,4})[ \t]*[-—–―‒](?![-—–―‒\d])"
     r"|第[ \t]*(?P<page>\d{1,4})[ \t]*页"
     r"|(?<=[\u4e00-\u9fff])(?<!第)[ \t]*(?P<bare>\d{1,4})[ \t]*(?=[\u4e00-\u9fff])"
-    r"(?![年月日期届次条款章节号个项件部户支名人家所元亿万千百倍岁])"
+    f"(?![{_COUNTS}])"
 )
+_DIGITS = re.compile(r"\d{1,4}(?!\d)(?<!\d{5})")
+# How far from its digits a run inside a line may reach: 第 and spaces, or a dash and spaces.
+_REACH = 8
 _CHINESE_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
 # Page numbers of a chain stand at least this many characters apart: a page of a booklet holds
 # 400 to 900; a list of numbers one to a line, or a table's numbered rows, a few dozen.
@@ -71,6 +76,12 @@ MIN_RUNNING = 3
 MAX_RUNNING_CHARS = 40
 NEAR_LINES = 2
 REGULAR_RATIO = 1.6
+# A page holds at most this many characters (an A4 page of small type about 1,800): page furniture
+# recurs within it; the same byline opening each report of an anthology (国务院总理朱镕基)
+# recurs at even intervals, but tens of thousands of characters apart.
+MAX_PAGE_CHARS = 4000
+# A line longer than this is no page number, however written (第 9 页 共 300 页).
+_MAX_NUMBER_LINE = 40
 # Pages of running text copied without their lines hold about the same number of characters:
 # chains of numbers of the text (8 … 9 … 10, 0031.txt) stand at intervals up to 1.46 times apart.
 REGULAR_PAGES = 1.25
@@ -126,17 +137,41 @@ def _lines(text: str) -> list[Span]:
 def _numbers(text: str, lines: Sequence[Span]) -> list[_Number]:
     """Every page-number candidate, in order."""
     found: list[_Number] = []
+    whole_lines: set[int] = set()
     for index, line in enumerate(lines):
+        if line.end - line.start > _MAX_NUMBER_LINE:  # most lines: no regular expression tried
+            continue
         whole = _LINE_ALONE.fullmatch(text, line.start, line.end) or _LINE_BARE.fullmatch(text, line.start, line.end)
         if whole:
-            form = "line" if whole.re is _LINE_BARE else "alone"
-            found.append(_Number(line, _value(whole), index, form))
+            found.append(_Number(line, _value(whole), index, "line" if whole.re is _LINE_BARE else "alone"))
+            whole_lines.add(index)
+    starts = [line.start for line in lines]
+    done = 0
+    # Each run of digits looked at where it stands: the pattern tried at every character of a
+    # long text took four times as long as finding the digits.
+    for digits in _DIGITS.finditer(text):
+        index = bisect_right(starts, digits.start()) - 1
+        if digits.start() < done or index in whole_lines:
             continue
-        found.extend(
-            _Number(Span(m.start(), m.end()), _value(m), index, "inline" if m.group("bare") else "dash")
-            for m in _INLINE.finditer(text, line.start, line.end)
-        )
-    return found
+        line = lines[index]
+        if not _may_end_a_run(text[digits.end() : min(line.end, digits.end() + _REACH)]):
+            continue
+        window = (max(line.start, digits.start() - _REACH), min(line.end, digits.end() + _REACH))
+        for m in _INLINE.finditer(text, *window):
+            if m.start() <= digits.start() < m.end():
+                form = "inline" if m.group("bare") else "dash"
+                found.append(_Number(Span(m.start(), m.end()), _value(m), index, form))
+                done = m.end()
+    return sorted(found, key=lambda n: n.span.start)
+
+
+def _may_end_a_run(after: str) -> bool:
+    """Whether what follows a run of digits on its line may end a page number inside the line (a quick
+    test before the pattern: most digits are followed by 年, 月, 个, %, a point or nothing)."""
+    first = after.lstrip(" \t")[:1]
+    return bool(first) and (
+        first in _DASH_CHARS or first == "页" or ("\u4e00" <= first <= "\u9fff" and first not in _COUNTS)
+    )
 
 
 def _value(match: re.Match[str]) -> int | None:
@@ -272,13 +307,15 @@ def _regular_pages(members: Sequence[_Number]) -> bool:
     """True for more than MIN_CHAIN numbers counting up by one, at about the same distance from each other."""
     gaps = [b.span.start - a.span.start for a, b in pairwise(members)]
     steps = {(b.value or 0) - (a.value or 0) for a, b in pairwise(members)}
-    return len(members) > MIN_CHAIN and steps == {1} and max(gaps) <= REGULAR_PAGES * min(gaps)
+    return len(members) > MIN_CHAIN and steps == {1} and max(gaps) <= min(REGULAR_PAGES * min(gaps), MAX_PAGE_CHARS)
 
 
 def _running(text: str, lines: Sequence[Span], pages: Sequence[_Number]) -> list[Span]:
     """Running heads: whole lines, and their copies beside a page number inside a line."""
     by_key: defaultdict[str, list[int]] = defaultdict(list)
     for index, line in enumerate(lines):
+        if line.end - line.start > 2 * MAX_RUNNING_CHARS:  # a paragraph, not a head (spaces and numbers aside)
+            continue
         key = running_key(text[line.start : line.end])
         if 2 <= len(key) <= MAX_RUNNING_CHARS and key[-1] not in _CLAUSE_END and not key.isdigit():
             by_key[key].append(index)
@@ -286,13 +323,13 @@ def _running(text: str, lines: Sequence[Span], pages: Sequence[_Number]) -> list
     spans: list[Span] = []
     heads: list[str] = []
     for key, found in by_key.items():
-        if _repeated_text(text, lines, found):
+        if len(found) < 2 or _repeated_text(text, lines, found):
             continue
         beside = _beside(found, page_lines)
         if (
-            beside == len(found) >= 2
+            beside == len(found)
             or (len(found) >= MIN_RUNNING and 2 * beside > len(found))
-            or (len(found) > MIN_RUNNING and _regular(found))
+            or (len(found) > MIN_RUNNING and _regular([lines[i].start for i in found], found))
         ):
             spans.extend(lines[i] for i in found)
             heads.append(key)
@@ -318,10 +355,11 @@ def _beside(found: Sequence[int], page_lines: Sequence[int]) -> int:
     )
 
 
-def _regular(found: Sequence[int]) -> bool:
-    """True when the lines repeat at about the same interval, a page's worth of lines or more apart."""
+def _regular(starts: Sequence[int], found: Sequence[int]) -> bool:
+    """True when the lines repeat at about the same interval, a few lines and at most a page apart."""
     gaps = [b - a for a, b in pairwise(found)]
-    return min(gaps) >= 2 * NEAR_LINES and max(gaps) <= REGULAR_RATIO * min(gaps)
+    within_a_page = max(b - a for a, b in pairwise(starts)) <= MAX_PAGE_CHARS
+    return within_a_page and min(gaps) >= 2 * NEAR_LINES and max(gaps) <= REGULAR_RATIO * min(gaps)
 
 
 def _glued(text: str, heads: Sequence[str], inline: Sequence[_Number]) -> list[Span]:
