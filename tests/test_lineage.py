@@ -108,7 +108,7 @@ def test_a_copy_lacking_one_of_its_exemplar_s_errors_still_hangs_from_it() -> No
 
     def carried(key: str, *names: str) -> SharedError:
         finding = {"source_id": "s", "severity": "major", "source_span": [0, 1]}
-        return shared_error(key, finding, (Version(n, f"2023-01-0{n[-1]}", "文件修改时间", 0) for n in names), {})
+        return shared_error(key, ((finding, Version(n, f"2023-01-0{n[-1]}", "文件修改时间", 0)) for n in names), {})
 
     errors = [carried("a", "d1", "d2", "d3"), carried("b", "d1", "d2")]
     (family,) = families(errors, {"s": 10})
@@ -126,3 +126,25 @@ def test_in_a_browser_the_index_shows_the_shared_errors_and_the_tree(browser: An
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.locator("#shared").screenshot(path=str(ARTIFACTS / "audit-shared.png"))
     page.close()
+
+
+def test_spark_finds_the_same_shared_errors_and_families(
+    lineage_archive: LineageArchive, lineage_out: Path, tmp_path: Path
+) -> None:
+    pyspark_sql = pytest.importorskip("pyspark.sql", reason="the extra yuanwen[spark] is not installed")
+    from yuanwen.model import CheckOptions
+    from yuanwen.spark import local_python, run
+
+    local_python()
+    session = pyspark_sql.SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false").getOrCreate()
+    try:
+        run(session, lineage_archive.library, [str(lineage_archive.folder)], str(tmp_path), CheckOptions())
+        for table, lines in (("shared", "shared.jsonl"), ("families", "families.jsonl")):
+            rows = [row.asDict(recursive=True) for row in session.read.parquet(str(tmp_path / table)).collect()]
+            assert sorted(map(_canonical, rows)) == sorted(map(_canonical, _lines(lineage_out / lines)))
+    finally:
+        session.stop()
+
+
+def _canonical(row: dict[str, Any]) -> str:
+    return json.dumps(row, ensure_ascii=False, sort_keys=True)

@@ -107,12 +107,16 @@ def error_key(finding: Mapping[str, Any]) -> str | None:
 
 
 def shared_error(
-    key: str, finding: dict[str, Any], carriers: Iterable[Version], later: Mapping[str, Sequence[Version]]
+    key: str, marked: Iterable[tuple[dict[str, Any], Version]], versions: Mapping[str, Sequence[Version]]
 ) -> SharedError:
-    """A shared error from its carriers; `later` holds each document's versions, to tell which fixed it."""
-    ordered = tuple(sorted(carriers, key=_when))
-    fixed = tuple(fix for path in dict.fromkeys(v.path for v in ordered) if (fix := _fixed(path, ordered, later)))
-    return SharedError(_short_id(key), finding, ordered, fixed)
+    """A shared error from each carrier's finding; `versions` holds each document's versions, to tell which fixed it.
+
+    The finding shown is the earliest carrier's, so the audit and Spark, which meet them in other
+    orders, show the same."""
+    ordered = sorted(marked, key=lambda pair: _when(pair[1]))
+    carriers = tuple(version for _, version in ordered)
+    fixed = tuple(fix for path in dict.fromkeys(v.path for v in carriers) if (fix := _fixed(path, carriers, versions)))
+    return SharedError(_short_id(key), ordered[0][0], carriers, fixed)
 
 
 def _fixed(path: str, carriers: Sequence[Version], versions: Mapping[str, Sequence[Version]]) -> Fix | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from yuanwen.lineage import Family, SharedError, Version, error_key, families, shared_error
+from yuanwen.model import SEVERITIES
 
 SHARED_COLUMNS = (
     "id",
@@ -50,51 +51,45 @@ def lineage(outcomes: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]]) -> 
     with closing(sqlite3.connect("")) as db:  # "": a temporary file SQLite removes on close
         db.executescript(
             "CREATE TABLE docs (seq INTEGER PRIMARY KEY, path TEXT, date TEXT, date_from TEXT, sources TEXT);"
-            "CREATE TABLE marks (key TEXT, seq INTEGER);"
-            "CREATE TABLE keys (key TEXT PRIMARY KEY, finding TEXT);"
+            "CREATE TABLE marks (key TEXT, seq INTEGER, finding TEXT);"
         )
         _load(db, outcomes)
+        db.execute("CREATE INDEX marks_key ON marks (key)")
         groups = list(_grouped(db))
-        docs = _versions(db, {seq for _, _, seqs in groups for seq in seqs})
+        docs = _versions(db, {seq for _, marked in groups for seq, _ in marked})
         versions: dict[str, list[Version]] = defaultdict(list)
         for version in docs.values():
             versions[version.path].append(version)
-        shared = [shared_error(key, finding, (docs[s] for s in seqs), versions) for key, finding, seqs in groups]
+        shared = [shared_error(key, ((f, docs[seq]) for seq, f in marked), versions) for key, marked in groups]
         copies = _copies(db)
-    shared.sort(key=_rank)
+    shared.sort(key=rank)
     return Lineage(shared, families(shared, copies))
 
 
 def _load(db: sqlite3.Connection, outcomes: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]]) -> None:
-    docs, marks, keys = [], [], []
+    docs: list[tuple[Any, ...]] = []
+    marks: list[tuple[Any, ...]] = []
     for seq, (row, found) in enumerate(outcomes):
         sources = json.dumps([s["id"] for s in row["sources"]])
         docs.append((seq, row["path"], row.get("date", ""), row.get("date_from", ""), sources))
-        for finding in found:
-            key = error_key(finding)
-            if key is not None:
-                marks.append((key, seq))
-                keys.append((key, json.dumps(finding, ensure_ascii=False)))
+        marks += [(key, seq, json.dumps(f, ensure_ascii=False)) for f in found if (key := error_key(f)) is not None]
         if len(docs) >= _BATCH:
-            _insert(db, docs, marks, keys)
-            docs, marks, keys = [], [], []
-    _insert(db, docs, marks, keys)
+            _insert(db, docs, marks)
+            docs, marks = [], []
+    _insert(db, docs, marks)
 
 
-def _insert(db: sqlite3.Connection, docs: list[Any], marks: list[Any], keys: list[Any]) -> None:
+def _insert(db: sqlite3.Connection, docs: list[tuple[Any, ...]], marks: list[tuple[Any, ...]]) -> None:
     db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?)", docs)
-    db.executemany("INSERT INTO marks VALUES (?, ?)", marks)
-    db.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?)", keys)
+    db.executemany("INSERT INTO marks VALUES (?, ?, ?)", marks)
 
 
-def _grouped(db: sqlite3.Connection) -> Iterator[tuple[str, dict[str, Any], list[int]]]:
-    """Each deviation that two documents or more (by name) carry: its key, first finding and carriers."""
-    query = (
-        "SELECT m.key, k.finding, group_concat(m.seq) FROM marks m JOIN docs d USING (seq) JOIN keys k USING (key)"
-        " GROUP BY m.key HAVING COUNT(DISTINCT d.path) >= 2 ORDER BY m.key"
-    )
-    for key, finding, seqs in db.execute(query):
-        yield key, json.loads(finding), sorted({int(s) for s in seqs.split(",")})
+def _grouped(db: sqlite3.Connection) -> Iterator[tuple[str, list[tuple[int, dict[str, Any]]]]]:
+    """Each deviation that two documents or more (by name) carry: its key, and each carrier's finding."""
+    query = "SELECT m.key FROM marks m JOIN docs d USING (seq) GROUP BY m.key HAVING COUNT(DISTINCT d.path) >= 2"
+    for (key,) in db.execute(query).fetchall():
+        marked = db.execute("SELECT seq, finding FROM marks WHERE key = ? ORDER BY seq", (key,))
+        yield key, [(seq, json.loads(finding)) for seq, finding in marked]
 
 
 def _versions(db: sqlite3.Connection, carriers: set[int]) -> dict[int, Version]:
@@ -116,9 +111,8 @@ def _copies(db: sqlite3.Connection) -> dict[str, int]:
     return {source: len(paths) for source, paths in counted.items()}
 
 
-def _rank(error: SharedError) -> tuple[int, int, str]:
-    from yuanwen.model import SEVERITIES
-
+def rank(error: SharedError) -> tuple[int, int, str]:
+    """Worst first, then the most widespread, then by id: the order of the tables and the index."""
     return (SEVERITIES.index(error.finding["severity"]), -len(error.documents), error.id)
 
 
