@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
+import webbrowser
 from pathlib import Path
 from typing import Any
 
@@ -148,3 +150,31 @@ def test_spark_finds_the_same_shared_errors_and_families(
 
 def _canonical(row: dict[str, Any]) -> str:
     return json.dumps(row, ensure_ascii=False, sort_keys=True)
+
+
+def test_a_file_corrected_between_two_audits_is_marked_fixed(lineage_archive: LineageArchive, tmp_path: Path) -> None:
+    folder = tmp_path / "archive"
+    shutil.copytree(lineage_archive.folder, folder)
+    out = tmp_path / "out"
+    audit = ("audit", folder, "--library", lineage_archive.library, "--out", out, "--jobs", "1")
+    assert run_cli(*audit).exit_code == 1
+    copy = folder / "copy-1.txt"
+    corrected = copy.read_text(encoding="utf-8").replace(E1[1], E1[0], 1).replace("2023年5月14日", "2023年6月2日")
+    copy.write_text(corrected, encoding="utf-8")
+    assert run_cli(*audit).exit_code == 1
+    shared = _by_change(out)
+    assert {"path": str(copy), "date": "2023-06-02"} in _planted(shared, E1)["fixed"]
+    assert _planted(shared, E1)["count"] == 9  # copy 1 carried it, at its first date
+    assert not any(fix["path"] == str(copy) for fix in _planted(shared, E2)["fixed"])
+
+
+def test_serve_report_opens_the_index_and_the_summary_counts_shared_errors(
+    lineage_archive: LineageArchive, lineage_out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", opened.append)
+    audit = ("audit", lineage_archive.folder, "--library", lineage_archive.library, "--out", lineage_out)
+    result = run_cli(*audit, "--serve-report")
+    assert result.exit_code == 1
+    assert "共同差错 3 处，传抄关系 1 组" in result.stderr
+    assert opened == [(lineage_out / "index.html").resolve().as_uri()]

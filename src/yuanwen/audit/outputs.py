@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections import Counter
 from contextlib import ExitStack
@@ -27,7 +28,8 @@ OUTPUTS = ("summary.csv", "summary.jsonl", "findings.jsonl", "index.html")
 
 def write_outputs(state: State, out: Path, fail_on: Severity) -> Totals:
     """Write the outputs from the state in walk order, then drop report files of no listed document."""
-    copying = lineage((row, findings) for row, findings, _ in state.outcomes())
+    now = ((row, findings) for row, findings, _ in state.outcomes())
+    copying = lineage(itertools.chain(state.earlier_outcomes(), now))
     write_lineage(copying, out)
     statuses: Counter[str] = Counter()
     failing = 0
@@ -47,7 +49,8 @@ def write_outputs(state: State, out: Path, fail_on: Severity) -> Totals:
             failing += fails(row, fail_on)
         index.write(index_tail(copying.shared, copying.families).encode("utf-8"))
     _clean(out, state.reports_listed())
-    return Totals(documents=sum(statuses.values()), statuses=dict(statuses), failing=failing)
+    counted = sum(statuses.values())
+    return Totals(counted, dict(statuses), failing, len(copying.shared), len(copying.families))
 
 
 def csv_value(value: Any) -> str | int:
