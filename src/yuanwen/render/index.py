@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from yuanwen.lineage import Family, Member, SharedError
 from yuanwen.model import SEVERITIES
 from yuanwen.render.html import asset, content_policy
 from yuanwen.render.stemma import stemma_svg
 from yuanwen.render.text import SEVERITY_NAMES
 from yuanwen.texts import flat
+
+if TYPE_CHECKING:
+    from yuanwen.lineage import Family, Member, SharedError
 
 # Shared errors the page lists (shared.csv has them all), and characters of each side of a change shown.
 SHARED_SHOWN, SHORT_CHARS = 300, 40

@@ -8,8 +8,10 @@ stays one offline file with nothing to install.
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
-from yuanwen.lineage import Family, Member
+if TYPE_CHECKING:
+    from yuanwen.lineage import Family, Member
 
 NODE_WIDTH, NODE_HEIGHT, COLUMN, ROW = 150, 38, 170, 80
 # Characters of a document's name a node shows (the end of its path, where names differ).
