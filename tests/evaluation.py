@@ -433,6 +433,7 @@ class Score:
     critical_planted: int = 0
     critical_found: int = 0
     false_critical: int = 0
+    findings: int = 0
 
     def precision(self, kind: str) -> float:
         return self.right_by_kind[kind] / self.found_by_kind[kind] if self.found_by_kind[kind] else 1.0
@@ -444,11 +445,18 @@ class Score:
     def critical_recall(self) -> float:
         return self.critical_found / self.critical_planted if self.critical_planted else 1.0
 
+    @property
+    def findings_per_edit(self) -> float:
+        """Findings of all the reprints over the changes planted in them: 1.0 when each edit is one finding."""
+        planted = sum(self.planted_by_edit.values())
+        return self.findings / planted if planted else 1.0
+
 
 def score(all_cases: list[Case]) -> Score:
     result = Score(Counter(), Counter(), Counter(), Counter(), Counter(), Counter())
     for case in all_cases:
         found = findings(case)
+        result.findings += len(found)
         pairs = list(zip(case.edits, case.reprint_at, strict=True))
         for f in found:
             result.found_by_kind[f.kind] += 1
@@ -478,6 +486,7 @@ def report(result: Score) -> str:
         )
     lines.append(f"critical recall {result.critical_recall:.3f} ({result.critical_planted} planted)")
     lines.append(f"false critical findings {result.false_critical}")
+    lines.append(f"findings per planted edit {result.findings_per_edit:.3f}")
     lines.append("edit                  found once with its kind and severity")
     for name in EDITS:
         planted = result.planted_by_edit[name]
