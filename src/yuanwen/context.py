@@ -11,6 +11,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
+from dataclasses import replace
 
 from yuanwen.chars import SENTENCE_ENDS, fold_width
 from yuanwen.model import Alignment, Difference, OcrEvidence, Span, TextMap
@@ -141,9 +142,11 @@ class Context:
         clause = diff.kind != "substitution"
         if self._touches(self._organisations, diff, partly=clause, alone=True):
             return True
+        # The tagger takes idioms for names (顾全大局 is nr): a word it calls a person's is no organisation.
         return any(
             len(w.text) >= 3
             and w.text.endswith(self._suffixes)
+            and w.tag not in _PERSON_TAGS
             and not (clause and _within(Span(w.start, w.end), span))
             for text, span in ((self._source, diff.source), (self._reprint, diff.reprint))
             for w in self._words_over(text, span)
@@ -228,7 +231,7 @@ class Context:
         apart = (before is None or (before.source.end <= source.start and before.reprint.end <= reprint.start)) and (
             after is None or (source.end <= after.source.start and reprint.end <= after.reprint.start)
         )
-        return Difference(diff.kind, source, reprint) if shared and apart else diff
+        return replace(diff, source=source, reprint=reprint) if shared and apart else diff
 
     def _persons_near(self, content: str, span: Span) -> list[Span]:
         """Persons' names around a span, by evidence: a title just before (总理李强) or 同志 just after.

@@ -106,11 +106,12 @@ def _token_start(text: str, at: int) -> int:
 
 
 def numeral_changed(source: str, source_span: Span, reprint: str, reprint_span: Span) -> bool:
-    """Whether the spans differ only in numerals changed or misprinted one for one (两手 → 三手, 千万 → 干万).
+    """Whether a numeral is changed or misprinted, character for character, in spans of equal length
+    (两手 → 三手, 千万 → 干万, 完善了三级 → 健全了二级).
 
     What follows a changed 一 says whether it counts (一手 → 两手) or is an article (一些 → 二些)."""
     changed = _one_for_one(source, source_span, reprint, reprint_span)
-    return bool(changed) and all(_numeral_misprinted(source[i], reprint[j], source[i + 1 : i + 5]) for i, j in changed)
+    return any(_numeral_misprinted(source[i], reprint[j], source[i + 1 : i + 5]) for i, j in changed)
 
 
 def zero_misprinted(source: str, source_span: Span, reprint: str, reprint_span: Span) -> bool:
@@ -136,7 +137,7 @@ def _numeral_misprinted(numeral: str, printed: str, after: str) -> bool:
         return True
     if numeral not in _COUNTING or printed not in _COUNTING:
         return False
-    counts = bool(after) and (after[0] in _COUNTED + _NUMERALS or _UNIT_AT.match(after) is not None)
+    counts = bool(after) and (after[0] in _COUNTED or _UNIT_AT.match(after) is not None)
     return "一" not in numeral + printed or counts
 
 
