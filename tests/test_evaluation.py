@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import needs_corpus
 from evaluation import EDITS, Score, cases, score
 from yuanwen.check import check
 from yuanwen.fix import RESTORED_KINDS, corrected
@@ -18,6 +19,7 @@ from yuanwen.model import Document
 # number.in_word, number.duration, norm.zero and clause.multi never exact, number.lookalike 0.206.
 # The floors leave room for a finding or two lost to a change elsewhere, not for a kind of edit missed.
 FLOORS = {"precision": 0.97, "recall": 0.97, "critical_recall": 0.98, "exact": 0.9, "findings_per_edit": 1.02}
+pytestmark = needs_corpus
 
 
 @pytest.fixture(scope="module")
