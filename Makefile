@@ -30,6 +30,7 @@ $(SYSTEM_STAMP): | $(STAMP)
 # The example has critical findings, so `check` exits 1 by design; the demo itself succeeds.
 demo: $(STAMP)
 	$(BIN)/yuanwen check examples/reprint.txt --source examples/source.txt || [ $$? -eq 1 ]
+	mkdir -p build && $(BIN)/yuanwen compile examples/booklet.toml -o build/booklet.docx
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
