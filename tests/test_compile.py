@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
+import subprocess
 import zipfile
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,6 +39,18 @@ def compiled(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_cli("compile", BOOKLET, "-o", folder / "booklet.docx")
     assert result.exit_code == 0, result.output
     assert "核对通过" in result.output
+    return folder
+
+
+@pytest.fixture(scope="module")
+def with_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example booklet compiled with its PDF, and the PDF's pages as images (pdftoppm, 100 dpi)."""
+    if not (shutil.which("soffice") and shutil.which("pdftoppm")):
+        pytest.skip("LibreOffice (soffice) and pdftoppm (poppler-utils) are needed for the PDF")
+    folder = tmp_path_factory.mktemp("with-pdf")
+    result = run_cli("compile", BOOKLET, "-o", folder / "booklet.docx", "--pdf")
+    assert result.exit_code == 0, result.output
+    subprocess.run(["pdftoppm", "-r", "100", "-png", folder / "booklet.pdf", folder / "page"], check=True)
     return folder
 
 
@@ -176,3 +191,71 @@ def test_the_example_booklet_file_loads_with_its_fonts_falling_back_to_noto() ->
     booklet = load_booklet(BOOKLET, BOOKLET.read_bytes())
     assert booklet.masthead.name == "政治学习资料" and booklet.style.body_font == "Noto Serif CJK SC"
     assert [item.file for item in booklet.items] == [SOURCE] and booklet.items[0].head == 4
+
+
+def test_the_pdf_is_proved_too_and_its_pages_show_masthead_contents_page_numbers_and_texts(with_pdf: Path) -> None:
+    """The PDF's pages looked at as images: the red masthead, and what OCR reads on them."""
+    from PIL import Image
+
+    checklist = json.loads((with_pdf / "booklet.checklist.json").read_text(encoding="utf-8"))
+    assert [(o["format"], o["passed"]) for o in checklist["outputs"]] == [("docx", True), ("pdf", True)]
+    pages = [Image.open(path).convert("RGB") for path in sorted(with_pdf.glob("page-*.png"))]
+    assert len(pages) >= 4
+    assert [_red_share(page) > 0.01 for page in pages] == [True] + [False] * (len(pages) - 1)
+
+    # Bands of pages, read by OCR in one image (each call costs seconds): page 1's masthead and
+    # contents, page 2's head and its foot, the last page's head.
+    bands = [(pages[0], 0, 0.5), (pages[1], 0, 0.5), (pages[1], 0.8, 1), (pages[-1], 0, 0.2)]
+    masthead, head, foot, checklist_page = _read_bands(bands)
+    assert "政治学习资料" in masthead and "目录" in masthead
+    assert any("习近平在河北考察" in text and text.endswith("2") for text in masthead)  # its contents line
+    assert head[0] == "政治学习资料"  # the running head
+    assert any("习近平在河北考察" in text for text in head) and any("中共中央总书记" in text for text in head)
+    assert foot[-1].strip("—-一") == "2"  # the page number
+    assert "核对单" in checklist_page
+
+
+def _read_bands(bands: list[tuple[Any, float, float]]) -> list[list[str]]:
+    """What OCR reads in each band (top and bottom as shares of its page's height), spaces dropped."""
+    from PIL import Image
+
+    from yuanwen.extract.ocr import read_page
+
+    crops = [
+        page.crop((0, round(top * page.height), page.width, round(bottom * page.height))) for page, top, bottom in bands
+    ]
+    gap = 40
+    sheet = Image.new("RGB", (max(c.width for c in crops), sum(c.height + gap for c in crops)), "white")
+    tops = []
+    y = 0
+    for crop in crops:
+        sheet.paste(crop, (0, y))
+        tops.append(y)
+        y += crop.height + gap
+    read: list[list[str]] = [[] for _ in crops]
+    for line in read_page(sheet).lines:
+        band = max(i for i, top in enumerate(tops) if top <= line.box[1] + gap // 2)
+        read[band].append("".join(line.text.split()))
+    return read
+
+
+def _red_share(page: Any) -> float:
+    """The share of the top third of a page that is printed red."""
+    import numpy as np
+
+    top = np.asarray(page.crop((0, 0, page.width, page.height // 3))).astype(int)
+    red = (top[..., 0] > 150) & (top[..., 1] < 90) & (top[..., 2] < 90)
+    return float(red.mean())
+
+
+def test_the_compiled_docx_and_pdf_checked_against_the_library_find_their_source_and_nothing_above_info(
+    with_pdf: Path, tmp_path: Path
+) -> None:
+    library = tmp_path / "library.sqlite3"
+    assert run_cli("library", "--library", library, "add", SOURCE).exit_code == 0
+    for name in ("booklet.docx", "booklet.pdf"):
+        result = run_cli("check", with_pdf / name, "--library", library, "--fail-on", "minor", "-f", "json")
+        assert result.exit_code == 0, result.output
+        report = json.loads(result.stdout)
+        assert [s["id"] for s in report["sources"]] == ["2521eaff"]
+        assert {f["severity"] for f in report["findings"]} == {"info"}
