@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from conftest import EXAMPLES, run_cli
+from conftest import CORPUS, EXAMPLES, run_cli
 from hostile import one_line, run_yuanwen
 from yuanwen import compile as compile_face
 from yuanwen.booklet import BookletError, ItemSpec, Paragraphs, Words, excerpt, load_booklet
@@ -259,3 +259,39 @@ def test_the_compiled_docx_and_pdf_checked_against_the_library_find_their_source
         report = json.loads(result.stdout)
         assert [s["id"] for s in report["sources"]] == ["2521eaff"]
         assert {f["severity"] for f in report["findings"]} == {"info"}
+
+
+def test_a_three_item_issue_from_the_corpus_library_and_a_file(tmp_path: Path) -> None:
+    """Two texts of the library (by id, by title) and a file, each cut; the issue proved and reproduced by check."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"the corpus is not here: {CORPUS}")
+    library = tmp_path / "library.sqlite3"
+    added = [
+        run_cli("library", "--library", library, "add", CORPUS / name, "--date", day).output.split("：")[-1].strip()
+        for name, day in (("0005.txt", "1975-01-13"), ("0042.txt", "2026-01-26"))
+    ]
+    booklet = tmp_path / "issue.toml"
+    booklet.write_text(
+        'note = "本期选编三篇政府工作报告，供理论学习中心组学习。"\n'
+        + MASTHEAD
+        + f'[[items]]\nid = "{added[0]}"\nhead = 3\nkeep = ["4-8"]\n'
+        + '[[items]]\ntitle = "2026年河北省政府工作报告"\nhead = 3\nnote = "河北省政府工作报告摘编。"\n'
+        + 'keep = [{ from = "各位代表", to = "提出意见。" }, "7-9"]\n'
+        + f'[[items]]\nfile = "{CORPUS / "0003.txt"}"\nhead = 3\n'
+        + 'keep = ["4-6", { from = "人民公社是我国", to = "。" }]\n',
+        encoding="utf-8",
+    )
+    result = run_cli("compile", booklet, "--library", library, "-o", tmp_path / "issue.docx")
+    assert result.exit_code == 0, result.output
+    checklist = json.loads((tmp_path / "issue.checklist.json").read_text(encoding="utf-8"))
+    items = checklist["items"]
+    assert [(i["library_id"], i["date"]) for i in items] == [
+        (added[0], "1975-01-13"),
+        (added[1], "2026-01-26"),
+        (None, None),
+    ]
+    assert [i["title"] for i in items] == ["1975年国务院政府工作报告", "2026年河北省政府工作报告", "1960年政府工作报告"]
+    assert all(i["cuts"] for i in items)
+    report = json.loads(run_cli("check", tmp_path / "issue.docx", "--library", library, "-f", "json").stdout)
+    assert [s["id"] for s in report["sources"]] == added
+    assert {f["severity"] for f in report["findings"]} == {"info"}
