@@ -51,6 +51,7 @@ bench: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python benchmarks/bench_audit.py
 	$(BIN)/python benchmarks/bench_web_load.py
 	$(BIN)/python benchmarks/bench_lint.py
+	$(BIN)/python benchmarks/bench_compile.py
 
 # Edits of every kind planted in corpus texts: per-kind precision and recall, critical recall
 # (tests/test_evaluation.py holds the floors `make test` enforces).
