@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from conftest import CORPUS, EXAMPLES, run_cli
+from conftest import CORPUS, EXAMPLES, needs_corpus, run_cli
 from hostile import one_line, run_yuanwen
 from yuanwen import compile as compile_face
 from yuanwen.booklet import BookletError, ItemSpec, Paragraphs, Words, excerpt, load_booklet
@@ -261,10 +261,9 @@ def test_the_compiled_docx_and_pdf_checked_against_the_library_find_their_source
         assert {f["severity"] for f in report["findings"]} == {"info"}
 
 
+@needs_corpus
 def test_a_three_item_issue_from_the_corpus_library_and_a_file(tmp_path: Path) -> None:
     """Two texts of the library (by id, by title) and a file, each cut; the issue proved and reproduced by check."""
-    if not CORPUS.is_dir():
-        pytest.skip(f"the corpus is not here: {CORPUS}")
     library = tmp_path / "library.sqlite3"
     added = [
         run_cli("library", "--library", library, "add", CORPUS / name, "--date", day).output.split("：")[-1].strip()
