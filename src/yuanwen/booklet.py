@@ -15,6 +15,7 @@ import tomllib
 from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -306,6 +307,13 @@ def excerpt(text: str, item: ItemSpec, cut_mark: str) -> Excerpt:
     kept = _kept_spans(source, starts, body_start, item)
     body = _paragraphs(source, starts, kept, cut_mark)
     return Excerpt(head=head, body=body, cuts=_cuts(source, starts, body_start, kept))
+
+
+def paragraphs(text: str) -> tuple[str, ...]:
+    """A text's paragraphs as an item prints them, numbered as `keep` counts them (the first is 1)."""
+    source = normalize(text)
+    starts = _paragraph_starts(source)
+    return tuple(_printed(source, Span(start, end)) for start, end in pairwise(starts))
 
 
 def _paragraph_starts(source: TextMap) -> list[int]:

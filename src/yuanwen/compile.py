@@ -46,10 +46,8 @@ class Source:
     library_id: str | None
     title: str | None
     date: str | None
-
-    @property
-    def content_hash(self) -> str:
-        return digest_and_fingerprints(self.document.text)[0].hex()
+    # sha256 of the text's content, the hash the library's ids are made from.
+    content_hash: str = ""
 
 
 @dataclass(frozen=True)
@@ -140,7 +138,8 @@ def compile_booklet(booklet: Booklet, library: Callable[[], Library], pdf: bool 
 
 def _compiled_item(spec: ItemSpec, booklet: Booklet, library: Callable[[], Library]) -> Item:
     """Steps 1 and 2 for one item."""
-    source = _source(spec, library)
+    found = _source(spec, library)
+    source = replace(found, content_hash=digest_and_fingerprints(found.document.text)[0].hex())
     return Item(spec, source, excerpt(source.document.text, spec, booklet.style.cut_mark))
 
 
@@ -149,7 +148,7 @@ def _source(spec: ItemSpec, library: Callable[[], Library]) -> Source:
     try:
         if spec.file is not None:
             document = read_document(spec.file)
-            return Source(document, str(spec.file), None, spec.title, spec.date)
+            return Source(document, str(spec.file), None, None, spec.date)
         text_id = spec.text_id or _found_by_title(library(), spec)
         entry = library().entry(text_id)
         document = Document(f"资料库 {text_id}", entry.format, library().text(text_id))
