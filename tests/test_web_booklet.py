@@ -9,15 +9,19 @@ from typing import Any
 
 import pytest
 
+import test_web
 from conftest import ARTIFACTS, EXAMPLES
 from yuanwen.extract import read_bytes
 
 SOURCE = EXAMPLES / "source.txt"
+# test_web's page fixture (console errors noted), here over this module's own server.
+page = test_web.page
 
 
 @pytest.fixture(scope="module")
-def booklet_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """A server of its own (the shared one's library is counted by other tests), the example source in its library."""
+def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """This module's own server (the shared one's library is counted by other tests), the example source in
+    its library; test_web's `page` fixture opens pages of it."""
     from web_server import serving
 
     with serving(tmp_path_factory.mktemp("booklet-web"), "--workers", "1") as server:
@@ -30,20 +34,12 @@ def booklet_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         yield server
 
 
-@pytest.fixture
-def page(browser: Any, booklet_server: Any) -> Any:
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, accept_downloads=True)
-    opened = context.new_page()
-    opened.problems = []
-    opened.on("console", lambda m: opened.problems.append(f"console {m.text}") if m.type == "error" else None)
-    opened.on("pageerror", lambda e: opened.problems.append(f"pageerror {e}"))
-    yield opened
-    context.close()
-
-
-def test_a_booklet_is_built_on_the_page_and_both_files_downloaded(page: Any, booklet_server: Any) -> None:
-    page.goto(f"{booklet_server.url}/booklet")
-    page.check(f"#offered input[value='{booklet_server.text_id}']")
+def test_a_booklet_is_built_on_the_page_and_both_files_downloaded(
+    page: Any,
+    web_server: Any,
+) -> None:
+    page.goto(f"{web_server.url}/booklet")
+    page.check(f"#offered input[value='{web_server.text_id}']")
     page.click("#next")
     masthead = {"name": "政治学习资料", "issuer": "宣传统战部编印", "number": "第22期", "date": "2023年5月"}
     for key, value in masthead.items():
@@ -70,8 +66,8 @@ def test_a_booklet_is_built_on_the_page_and_both_files_downloaded(page: Any, boo
     assert json.loads(downloaded["checklist"])["passed"] is True
 
     # The next issue starts from this one: the same text ticked, the masthead and the cuts as left.
-    page.goto(f"{booklet_server.url}/booklet")
-    assert page.is_checked(f"#offered input[value='{booklet_server.text_id}']")
+    page.goto(f"{web_server.url}/booklet")
+    assert page.is_checked(f"#offered input[value='{web_server.text_id}']")
     page.click("#next")
     assert page.input_value("#masthead-name") == "政治学习资料"
     assert not page.is_checked("#item-0 input[name=keep-0][value='7']")
@@ -79,8 +75,8 @@ def test_a_booklet_is_built_on_the_page_and_both_files_downloaded(page: Any, boo
     assert page.problems == []
 
 
-def test_a_booklet_with_no_paragraph_kept_is_refused_in_one_line(page: Any, booklet_server: Any) -> None:
-    page.goto(f"{booklet_server.url}/booklet?id={booklet_server.text_id}")
+def test_a_booklet_with_no_paragraph_kept_is_refused_in_one_line(page: Any, web_server: Any) -> None:
+    page.goto(f"{web_server.url}/booklet?id={web_server.text_id}")
     for key in ("name", "issuer", "number", "date"):
         page.fill(f"#masthead-{key}", "某")
     for box in page.locator("#item-0 input[name=keep-0]").all():
