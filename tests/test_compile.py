@@ -143,6 +143,7 @@ def test_a_booklet_that_does_not_read_back_as_its_source_is_not_written(
         (MASTHEAD + '[[items]]\nfile = "s.txt"\nfont = "黑体"\n', "第 6 行，第 1 篇 有未知的键：font"),
         (MASTHEAD + '[[items]]\nfile = "s.txt"\nid = "deadbeef"\n', "id、title、file 须给出且只给出一个"),
         (MASTHEAD + '[[items]]\nfile = "s.txt"\nhead = -1\n', "第 8 行，第 1 篇的 head"),
+        (MASTHEAD + '[[items]]\nfile = "s.txt"\nhead = 4\n', "第 6 行，第 1 篇：原文只有 4 段，不能都算作标题"),
         (MASTHEAD.replace('date = "2024年1月"\n', "") + '[[items]]\nfile = "s.txt"\n', "第 1 行，masthead"),
         (MASTHEAD, "须有至少一篇 [[items]]"),
         (MASTHEAD + '[[items]]\nfile = "nope.txt"\n', "第 6 行，第 1 篇：找不到文件"),

@@ -300,9 +300,9 @@ def excerpt(text: str, item: ItemSpec, cut_mark: str) -> Excerpt:
     kept in part marked with the cut mark where it was cut."""
     source = normalize(text)
     starts = _paragraph_starts(source)
-    body_start = starts[min(item.head, len(starts) - 1)]
     if item.head >= len(starts) - 1:
-        raise BookletError(f"{item.keep_where}：原文只有 {len(starts) - 1} 段，不能都算作标题（head = {item.head}）")
+        raise BookletError(f"{item.where}：原文只有 {len(starts) - 1} 段，不能都算作标题（head = {item.head}）")
+    body_start = starts[item.head]
     head = tuple(_printed(source, Span(starts[i], starts[i + 1])) for i in range(item.head))
     kept = _kept_spans(source, starts, body_start, item)
     body = _paragraphs(source, starts, kept, cut_mark)
