@@ -1,7 +1,7 @@
 """How fast `yuanwen compile` is: a 20-item issue of about 100,000 characters, typeset and proved.
 
 Each item is a text of its own (the first ~5,000 characters of a corpus text: government work
-reports of different years), cut to all but its second and last paragraphs. Measured in-process:
+reports of different years), cut to all but its second paragraph. Measured in-process:
 the .docx alone (typeset, read back, checked against the 20 sources), then with the PDF
 (LibreOffice's layout, read back and checked too); the anchor is one `check` of the compiled .docx
 against the same 20 sources, the proof's own work, in the same run."""
@@ -45,9 +45,7 @@ def _sources(folder: Path) -> list[tuple[Path, int]]:
 
 
 def _booklet(folder: Path, sources: list[tuple[Path, int]]) -> Path:
-    # The last paragraph left out too: a text ending in a bracket with no full stop before it
-    # (…第1版）) loses the bracket to the next part in the check's locate step, a bug of its own.
-    items = "".join(f'[[items]]\nfile = "{path.name}"\nkeep = ["3-{count - 1}"]\n' for path, count in sources)
+    items = "".join(f'[[items]]\nfile = "{path.name}"\nkeep = ["3-"]\n' for path, _ in sources)
     path = folder / "issue.toml"
     path.write_text(_MASTHEAD + items, encoding="utf-8")
     return path
