@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SYSTEM_STAMP := $(VENV)/.system
 
-.PHONY: demo test lint bench eval clean
+.PHONY: demo test lint bench bench-million eval clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -50,6 +50,11 @@ bench: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python benchmarks/bench_audit.py
 	$(BIN)/python benchmarks/bench_web_load.py
 	$(BIN)/python benchmarks/bench_lint.py
+
+# The library at a million texts (issue 21): import, size, sources and quotations found, keyword
+# search; an hour or more on two cores. Writes benchmarks/out/library-1000000.json.
+bench-million: $(STAMP)
+	$(BIN)/python benchmarks/bench_library.py --texts 1000000 --queries 300
 
 # Edits of every kind planted in corpus texts: per-kind precision and recall, critical recall
 # (tests/test_evaluation.py holds the floors `make test` enforces).

@@ -385,6 +385,19 @@ class Library:
         kept.sort(key=lambda item: (-sum(weight for _, weight in item[1]), item[0]))
         return [Candidate(self._id_at(num), found) for num, found in kept]
 
+    def holding(self, text_ids: Sequence[str], pieces: Sequence[str]) -> dict[str, int]:
+        """How many of the pieces each text holds, as read (a line break inside a piece hides it there)."""
+        import json
+
+        count = " + ".join("(instr(b.text, ?) > 0)" for _ in pieces) or "0"
+        with self._errors():
+            rows = self._db.execute(
+                f"SELECT t.id, {count} FROM texts t JOIN bodies b USING (num)"
+                " WHERE t.id IN (SELECT value FROM json_each(?))",
+                (*pieces, json.dumps(list(text_ids))),
+            )
+            return {str(text_id): int(held) for text_id, held in rows}
+
     def _id_at(self, num: int) -> str:
         return str(self._row("SELECT id FROM texts WHERE num = ?", num, f"第 {num} 行")[0])
 
