@@ -284,11 +284,13 @@ def _hash_places(hashes: np.ndarray, once: bool) -> tuple[np.ndarray, np.ndarray
     # stable sort np.unique uses); the first of several places needs the stable one.
     order = np.argsort(hashes, kind="quicksort" if once else "stable")
     ordered = hashes[order]
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1]))) if len(hashes) else order
+    # Masks, not arrays of places, until the end: a byte a gram, not eight.
+    kept = np.ones(len(ordered), dtype=bool)
+    kept[1:] = ordered[1:] != ordered[:-1]  # the first of its value
     if once:
-        ends = np.append(starts[1:], len(hashes))
-        starts = starts[ends - starts == 1]
-    return ordered[starts], order[starts].astype(np.int64)
+        kept[:-1] &= ordered[:-1] != ordered[1:]  # and the last
+    places = np.flatnonzero(kept)
+    return ordered[places], order[places]
 
 
 @lru_cache(maxsize=2)
