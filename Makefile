@@ -51,6 +51,7 @@ bench: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python benchmarks/bench_web_load.py
 	$(BIN)/python benchmarks/bench_lint.py
 
+<<<<<<< HEAD
 # The library at a million texts (issue 21): import, size, sources and quotations found, keyword
 # search; an hour or more on two cores. Writes benchmarks/out/library-1000000.json.
 bench-million: $(STAMP)
@@ -58,6 +59,10 @@ bench-million: $(STAMP)
 
 # Edits of every kind planted in corpus texts: per-kind precision and recall, critical recall
 # (tests/test_evaluation.py holds the floors `make test` enforces).
+=======
+# Edits of every kind planted in corpus texts: per-kind precision and recall, critical recall, findings
+# per planted edit (tests/test_evaluation.py holds the floors `make test` enforces).
+>>>>>>> main
 eval: $(STAMP)
 	$(BIN)/python tests/evaluation.py
 
