@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS_FILES, EXAMPLES, needs_corpus, run_cli
+from conftest import CORPUS_FILES, EXAMPLES, SHARED, needs_corpus, run_cli
 from yuanwen.check import check
 from yuanwen.fix import corrected
 from yuanwen.library import FILE_NAME, Library
@@ -19,7 +19,7 @@ from yuanwen.rules import LintExample, LintRule, load_rules
 
 RULES = load_rules()
 REPRINT = (EXAMPLES / "reprint.txt").read_text(encoding="utf-8")
-REAL = Path(__file__).resolve().parents[2] / "shared" / "real"
+REAL = SHARED / "real"
 # Items of the evening news (../shared/real/xwlb) with a critical or major source-free finding at
 # their broadcast date, each a genuine error. Before issue 17: 2 critical and 7 major, 1 genuine.
 XWLB_ERRORS = {("20121017-03", "roster.name", "尉建行")}
