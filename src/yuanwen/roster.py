@@ -181,16 +181,23 @@ def _one_part_apart(a: str, b: str) -> bool:
     return len(_parts(a)) == len(_parts(b)) >= 2 and sum((x - y).values()) == 1
 
 
-def near_name(text: str, names: Iterable[str]) -> str | None:
+def near_name(text: str, names: tuple[str, ...]) -> str | None:
     """The one roster name of three or more characters that `text` misspells by one character: a
     like-sounding one after the surname, or a look-alike one anywhere."""
-    found = {name for name in names if len(name) == len(text) >= 3 and name != text and _one_alike(name, text)}
+    found = set()
+    for i in range(len(text) if len(text) >= 3 else 0):
+        for name in _masked(names).get(text[:i] + "\0" + text[i + 1 :], ()):
+            a, b = name[i], text[i]
+            if a != b and ((i > 0 and sounds_alike(a, b)) or looks_alike(a, b)):
+                found.add(name)
     return found.pop() if len(found) == 1 else None
 
 
-def _one_alike(name: str, text: str) -> bool:
-    differ = [i for i, (a, b) in enumerate(zip(name, text, strict=True)) if a != b]
-    if len(differ) != 1:
-        return False
-    i = differ[0]
-    return (i > 0 and sounds_alike(name[i], text[i])) or looks_alike(name[i], text[i])
+@cache
+def _masked(names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Names by each of their characters masked (丁\0祥: 丁薛祥), so a name one character off is a look-up."""
+    table: dict[str, list[str]] = {}
+    for name in names:
+        for i in range(len(name)):
+            table.setdefault(name[:i] + "\0" + name[i + 1 :], []).append(name)
+    return {key: tuple(found) for key, found in table.items()}
