@@ -90,10 +90,10 @@ ENDED = {"苏联总统", "土耳其总理", "阿富汗总统", "朝鲜最高人�
 def test_a_user_file_adds_a_foreign_leader(tmp_path: Path) -> None:
     user = tmp_path / "mine.toml"
     user.write_text(
-        '[[foreign]]\ncountry = "新西兰"\noffice = "总理"\nholders = [{ name = "卢克森", from = 2023-11-27 }]\n',
+        '[[foreign]]\ncountry = "新西兰"\noffice = "总理"\nholders = [{ name = "拉克森", from = 2023-11-27 }]\n',
         encoding="utf-8",
     )
-    source, reprint = "会谈后，卢克森抵达上海。", "会谈后，卢森克抵达上海。"
+    source, reprint = "会谈后，拉克森抵达上海。", "会谈后，拉森克抵达上海。"
     assert _rules_fired(source, reprint) == ["word.substitution"]
     assert _rules_fired(source, reprint, CheckOptions(rule_files=(user,))) == ["political.foreign_name"]
 
