@@ -23,6 +23,8 @@ import rjieba
 ROOT = Path(__file__).resolve().parent.parent
 # Real texts made by others, read beside the checkout (origins in ../shared/corpus/SOURCES.md).
 CORPUS = ROOT.parent / "shared" / "corpus" / "texts"
+# Items of the evening news (新闻联播), professionally edited, that name national leaders.
+NEWS = ROOT.parent / "shared" / "real" / "xwlb"
 RULES = ROOT / "src" / "yuanwen" / "rules"
 SEED = 20260
 # A source is a passage of this many characters of a corpus text: long enough for several edits
@@ -71,6 +73,15 @@ def _lists() -> dict[str, list[str]]:
 
 
 _LISTS = _lists()
+_ROSTER = tomllib.loads((RULES / "roster.toml").read_text(encoding="utf-8"))
+# The national leaders of the roster, longest names first (李克强 before 李强).
+_ROSTER_NAMES = sorted(
+    {h["name"] for office in _ROSTER["offices"] for h in office["holders"]}
+    | {name for term in _ROSTER["standing"] for name in term["members"]},
+    key=len,
+    reverse=True,
+)
+_SPEECH_CUE = re.compile("|".join(map(re.escape, [*_LISTS["speech_cues"], *_LISTS["speech_object_cues"]])))
 _SUFFIXES = tuple(_LISTS["organisation_suffixes"])
 _SPEAKERS = re.compile("|".join(map(re.escape, [*_LISTS["leaders"], *_LISTS["titles"], "他", "她"])))
 _FORMULATIONS = re.compile(
@@ -338,6 +349,40 @@ def _leader_ordinary(source: str, quiet: list[tuple[int, int]], rng: random.Rand
             if at >= 0:
                 found.append((at, word, rng.choice([w for w in ORDINARY if w[0] != word[0] and w[1] != word[1]])))
     return found
+
+
+def news_cases() -> list[Case]:
+    """Each news item with, in a sentence of narration naming a national leader, his or her act's verb
+    changed (critical) or one ordinary word changed (not political): one edit a reprint."""
+    names = "|".join(_ROSTER_NAMES)
+    sentence = re.compile(f"[^。\n]*(?:{names})[^。\n]*。")
+    act = re.compile(f"(?:{names})[^，。]{{0,15}}?({'|'.join(ACTS)})")
+    made = []
+    for path in sorted(NEWS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        for m in sentence.finditer(text):
+            if _SPEECH_CUE.search(m.group()) or "“" in m.group():
+                continue
+            found = act.search(m.group())
+            if found:
+                at = m.start() + found.start(1)
+                made.append(
+                    _one_edit(
+                        text,
+                        Planted("political.act", at, found.group(1), ACTS[found.group(1)], "substitution", "critical"),
+                    )
+                )
+            word = next((w for w in ORDINARY if w in m.group()), None)
+            if word:
+                at = m.start() + m.group().index(word)
+                other = next(o for o in ORDINARY if o[0] != word[0] and o[1] != word[1])
+                made.append(_one_edit(text, Planted("political.ordinary", at, word, other, "substitution", "major")))
+    return made
+
+
+def _one_edit(source: str, edit: Planted) -> Case:
+    reprint = source[: edit.at] + edit.new + source[edit.at + len(edit.old) :]
+    return Case(source, reprint, (edit,), (edit.at,))
 
 
 def gb2312_common() -> list[str]:

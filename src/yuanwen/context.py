@@ -196,7 +196,9 @@ class Context:
         """Whether the difference touches a word of the pattern that stands beside a leader's name in
         its sentence: after the name for an act (习近平在北京会见), next to it for a standing."""
         return any(
-            _overlaps(word, span) and self._whole(text.content, word) and self._leader_beside(text, word, act)
+            _overlaps(word, span)
+            and self._whole(text.content, word, "leading" if act else "whole")
+            and self._leader_beside(text, word, act)
             for text, span in ((self._source, diff.source), (self._reprint, diff.reprint))
             for word in self._found(pattern, text.content, span)
         )
@@ -206,7 +208,7 @@ class Context:
         reach = _SPEAKER_TO_CUE if act else _STANDING_BEFORE
         start, end = max(0, word.start - reach - 4), min(len(content), word.end + _STANDING_AFTER + 4)
         for found in self._found(self._leaders, content, Span(start, end)):
-            if not self._whole(content, found, split=True):
+            if not self._whole(content, found, "split"):
                 continue
             if found.end <= word.start:
                 between = content[found.end : word.start]
@@ -226,17 +228,18 @@ class Context:
             return []
         return [Span(m.start(), m.end()) for m in _matches_near(pattern, content, span)]
 
-    def _whole(self, content: str, word: Span, split: bool = False) -> bool:
-        """A word longer than _SHORT_WORD, or one the segmenter reads whole there; with `split`, one
-        no longer word of the segmenter's holds (韩正在 read 韩 正在 still names 韩正; 万里长城 not 万里)."""
+    def _whole(self, content: str, word: Span, how: str = "whole") -> bool:
+        """A word longer than _SHORT_WORD, or one the segmenter reads as a word there: whole ("whole": 原
+        of 原则 is not), leading a word ("leading": 主持 of 主持会议 is, 通话 of 普通话 is not), or held by
+        no longer word ("split": 韩正 read 韩 正在 is, 万里 of 万里长城 is not)."""
         if len(word) > _SHORT_WORD:
             return True
         window = Span(max(0, word.start - _TERM_WINDOW), min(len(content), word.end + _TERM_WINDOW))
         tokens = self._segmenter.words(content[window.start : window.end], window.start)
-        if split:
+        if how == "split":
             return not any(t.start <= word.start and word.end <= t.end and len(t.text) > len(word) for t in tokens)
-        bounds = {b for t in tokens for b in (t.start, t.end)}
-        return word.start in bounds and word.end in bounds
+        starts, ends = {t.start for t in tokens}, {t.end for t in tokens}
+        return word.start in starts and (how == "leading" or word.end in ends)
 
     def in_speech(self, diff: Difference) -> bool:
         # A mark changed is in the speech its cue opens (习近平强调， → 习近平强调：“ changes the cue's
