@@ -81,6 +81,22 @@ _ROSTER_NAMES = sorted(
     key=len,
     reverse=True,
 )
+_FOREIGN = re.compile(
+    "|".join(
+        map(
+            re.escape,
+            sorted(
+                {
+                    h["name"]
+                    for office in tomllib.loads((RULES / "foreign.toml").read_text(encoding="utf-8"))["foreign"]
+                    for h in office["holders"]
+                },
+                key=len,
+                reverse=True,
+            ),
+        )
+    )
+)
 _SPEECH_CUE = re.compile("|".join(map(re.escape, [*_LISTS["speech_cues"], *_LISTS["speech_object_cues"]])))
 _SUFFIXES = tuple(_LISTS["organisation_suffixes"])
 _SPEAKERS = re.compile("|".join(map(re.escape, [*_LISTS["leaders"], *_LISTS["titles"], "他", "她"])))
@@ -352,14 +368,16 @@ def _leader_ordinary(source: str, quiet: list[tuple[int, int]], rng: random.Rand
 
 
 def news_cases() -> list[Case]:
-    """Each news item with, in a sentence of narration naming a national leader, his or her act's verb
-    changed (critical) or one ordinary word changed (not political): one edit a reprint."""
+    """Each news item with a foreign leader's name transposed (critical), or, in a sentence of narration
+    naming a national leader, his or her act's verb changed (critical) or an ordinary word (not
+    political): one edit a reprint."""
     names = "|".join(_ROSTER_NAMES)
     sentence = re.compile(f"[^。\n]*(?:{names})[^。\n]*。")
     act = re.compile(f"(?:{names})[^，。]{{0,15}}?({'|'.join(ACTS)})")
     made = []
     for path in sorted(NEWS.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
+        made += _foreign_names_transposed(text)
         for m in sentence.finditer(text):
             if _SPEECH_CUE.search(m.group()) or "“" in m.group():
                 continue
@@ -377,6 +395,20 @@ def news_cases() -> list[Case]:
                 at = m.start() + m.group().index(word)
                 other = next(o for o in ORDINARY if o[0] != word[0] and o[1] != word[1])
                 made.append(_one_edit(text, Planted("political.ordinary", at, word, other, "substitution", "major")))
+    return made
+
+
+def _foreign_names_transposed(text: str) -> list[Case]:
+    """The first two foreign leaders' names of a news item with two characters transposed (普京 → 京普)."""
+    made = []
+    for m in list(_FOREIGN.finditer(text))[:2]:
+        name = m.group().split("·")[-1]
+        at = m.end() - len(name)
+        window = text[max(0, at - 8) : m.end() + 8]
+        if name not in rjieba.cut(window):  # 布什 of 布什尔省 is no name
+            continue
+        new = name[1] + name[0] + name[2:]
+        made.append(_one_edit(text, Planted("political.foreign_name", at, name, new, "substitution", "critical")))
     return made
 
 

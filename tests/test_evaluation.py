@@ -79,21 +79,23 @@ def test_ordinary_words_of_a_sentence_naming_a_leader_are_not_political() -> Non
 
 
 def test_on_the_evening_news_a_leaders_act_changed_is_critical_and_ordinary_words_are_not_political() -> None:
-    """Real sentences naming national leaders (../shared/real/xwlb), one edit a reprint: 39 acts, all
-    critical; 15 ordinary words, none graded political.* (3 are critical as reported speech)."""
+    """Real sentences naming leaders (../shared/real/xwlb), one edit a reprint: 30 foreign leaders'
+    names transposed (those the segmenter reads whole) and 39 acts of national leaders changed, all
+    critical; 15 ordinary words of such sentences, none graded political.* (3 are critical as
+    reported speech)."""
     if not NEWS.exists():
         pytest.skip(f"{NEWS} is absent (../shared/real is not beside the checkout)")
     acts = ordinary = 0
     for case in news_cases():
         edit, at = case.edits[0], case.reprint_at[0]
         mine = [f for f in findings(case) if matches(f, edit, at)]
-        if edit.name == "political.act":
+        if edit.severity == "critical":
             acts += 1
             assert [f.severity for f in mine] == ["critical"], (edit, mine)
         else:
             ordinary += 1
             assert mine and not any(f.rule.startswith("political.") for f in mine), (edit, mine)
-    assert acts >= 35 and ordinary >= 10
+    assert acts >= 60 and ordinary >= 10
 
 
 def test_fixed_reprints_of_planted_edits_have_nothing_above_info() -> None:
