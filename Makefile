@@ -51,8 +51,8 @@ bench: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python benchmarks/bench_web_load.py
 	$(BIN)/python benchmarks/bench_lint.py
 
-# Edits of every kind planted in corpus texts: per-kind precision and recall, critical recall
-# (tests/test_evaluation.py holds the floors `make test` enforces).
+# Edits of every kind planted in corpus texts: per-kind precision and recall, critical recall, findings
+# per planted edit (tests/test_evaluation.py holds the floors `make test` enforces).
 eval: $(STAMP)
 	$(BIN)/python tests/evaluation.py
 

@@ -7,10 +7,13 @@ from bisect import bisect_right
 from collections.abc import Iterable
 
 from yuanwen.context import Context
-from yuanwen.model import Alignment, Difference, Document, Finding
+from yuanwen.model import SEVERITIES, Alignment, Difference, Document, Finding
 from yuanwen.rules import Rule, RuleSet
 from yuanwen.texts import shorten
 
+# An edit no longer than a name (普京 → 京普, 李克强 → 李强克) changes one word: it is graded whole, as
+# its parts (京 added, 京 dropped) say nothing of the name they are parts of.
+_ONE_WORD = 4
 # Longer texts are shortened in messages: a person reads the start and the end.
 _MESSAGE_CHARS = 30
 
@@ -48,6 +51,19 @@ def grade(
 
 
 def _rule_for(diff: Difference, context: Context, rules: RuleSet) -> Rule:
+    """The rule of a difference, or of the worst of its parts: an edit is as grave as its gravest change.
+
+    The whole edit's own rule names it when it is as grave, else a worst part of the edit's kind
+    does; it is never graver, since the unchanged characters between its parts changed nothing."""
+    own = _first_rule(diff, context, rules)
+    if not diff.parts or max(len(diff.source), len(diff.reprint)) <= _ONE_WORD:
+        return own
+    graded = [(_first_rule(part, context, rules), part.kind) for part in diff.parts]
+    worst, _ = min(graded, key=lambda pair: (SEVERITIES.index(pair[0].severity), pair[1] != diff.kind))
+    return own if own.severity == worst.severity else worst
+
+
+def _first_rule(diff: Difference, context: Context, rules: RuleSet) -> Rule:
     for rule in rules.rules:
         if diff.kind in rule.kinds and all(context.holds(c, diff) for c in rule.when):
             return rule
