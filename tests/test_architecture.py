@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "yuanwen"
 # The faces: the only modules that may call the check.
 FACES = ("yuanwen.cli", "yuanwen.web", "yuanwen.audit", "yuanwen.spark")
 # What renderers and fix read is the Report, nothing else.
-REPORT_READERS = ("yuanwen.render", "yuanwen.fix")
+REPORT_READERS = ("yuanwen.render", "yuanwen.fix", "yuanwen.edits", "yuanwen.review")
 STAGES = ("yuanwen.extract", "yuanwen.normalize", "yuanwen.align", "yuanwen.locate", "yuanwen.library")
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import tomllib
 from importlib.resources import files
 from typing import Any
 
+import docx
 import pytest
 
 from conftest import EXAMPLES, run_cli
@@ -103,8 +105,13 @@ def test_the_weights_cover_every_built_in_rule_and_cite_a_clause() -> None:
     assert critical <= set(standard().critical), "a critical rule has no words for the verdict"
 
 
-@pytest.mark.parametrize("face", ["text", "json", "html"])
-def test_the_punctuation_line_is_in_every_format(face: str) -> None:
+@pytest.mark.parametrize("face", ["text", "json", "html", "docx"])
+def test_the_summary_lines_are_in_every_format(face: str) -> None:
     stripped = "".join(ch for ch in SOURCE if ch not in "，、。")
     report = check(Document("reprint", "txt", stripped), Document("source", "txt", SOURCE))
-    assert "标点几乎全部被删去" in str(renderer(face)(report))
+    output = renderer(face)(report)
+    if isinstance(output, bytes):
+        output = "\n".join(p.text for p in docx.Document(io.BytesIO(output)).paragraphs)
+    for line in review(report).lines:
+        assert line in output
+    assert "标点几乎全部被删去" in output

@@ -15,7 +15,11 @@ RENDERERS: dict[str, str] = {
     "json": "yuanwen.render.json:render_json",
     "html": "yuanwen.render.html:render_html",
     "docx": "yuanwen.render.docx:render_docx",
+    "docx-comments": "yuanwen.render.docx:render_docx_comments",
 }
+
+# The formats a user chooses with --format (docx-comments is --format docx --comments-only).
+FORMATS = ("text", "json", "html", "docx")
 
 
 def renderer(name: str) -> Renderer:

@@ -29,7 +29,7 @@ router = APIRouter(include_in_schema=False)
 _INLINE = re.compile(r"<(style|script)>(.*?)</\1>", re.DOTALL)
 # Seconds between reloads of the page of a check still queued or running.
 REFRESH_SECONDS = 1
-DOWNLOADS = {"html": "网页报告", "docx": "Word 批注报告", "fixed": "改正后的文件", "json": "JSON 报告"}
+DOWNLOADS = {"html": "网页报告", "docx": "Word 修订报告", "fixed": "改正后的文件", "json": "JSON 报告"}
 
 
 def settings_of(request: Request) -> Settings:
