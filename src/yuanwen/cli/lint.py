@@ -48,5 +48,5 @@ def lint(
     progress(f"读取 {path}……")
     document = guarded(lambda: read_document(path))
     report = guarded(lambda: check_alone(document, options))
-    write(renderer(report_format(output_format, comments_only))(report), output)
+    write(guarded(lambda: renderer(report_format(output_format, comments_only))(report)), output)
     sys.exit(EXIT_FOUND if report.fails(fail_on) else 0)
