@@ -123,7 +123,9 @@ def test_a_record_opens_after_a_restart(page: Any, web_server: Any) -> None:
     assert frame.locator("ins.f.sev-critical", has_text="督导").is_visible()
     page.goto(f"{web_server.url}/records")
     rows = page.locator("#records tbody tr").count()
-    page.locator("#records tr", has_text="重启前.txt").locator("button").click()
+    page.locator("#records tr", has_text="重启前.txt").locator("a.delete").click()
+    assert "确定删除“重启前.txt”" in page.locator("main").inner_text()
+    page.click("#confirm")
     assert page.locator("#records tbody tr").count() == rows - 1
     assert page.locator("#records", has_text="重启前.txt").count() == 0
     assert page.problems == []

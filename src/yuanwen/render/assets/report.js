@@ -4,6 +4,8 @@
 (function () {
   "use strict";
   var body = document.body;
+  // Inside the web page's frame, the page's own panel lists the findings (with the editor's marks).
+  if (window.self !== window.top) { body.classList.add("embedded"); }
   var pairs = [];  // finding number → [source mark, reprint mark]
   document.querySelectorAll(".f[data-f]").forEach(function (el) {
     var n = Number(el.dataset.f);
@@ -100,9 +102,11 @@
     if (el && shown(Number(el.dataset.f))) { go(Number(el.dataset.f)); }
   });
   document.addEventListener("keydown", function (event) {
-    if (event.ctrlKey || event.metaKey || event.altKey || /^(TEXTAREA|SELECT)$/.test(event.target.tagName)) { return; }
+    if (event.ctrlKey || event.metaKey || event.altKey || /^(TEXTAREA|SELECT)$/.test(event.target.tagName || "")) { return; }
     if (event.key === "j") { step(1); } else if (event.key === "k") { step(-1); }
-    else if (event.key === "Enter" && focused >= 0 && event.target === document.body) { open(); }
+    else if (event.key === "Enter" && focused >= 0 && (event.target === document.body || event.target === document)) {
+      open();
+    }
   });
   document.querySelectorAll(".summary input[data-sev]").forEach(function (box) {
     box.addEventListener("change", function () {
