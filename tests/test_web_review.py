@@ -13,6 +13,7 @@ from conftest import ARTIFACTS, EXAMPLES
 
 SOURCE = EXAMPLES / "source.txt"
 SIZES = {"laptop": (1366, 768), "phone": (390, 844)}
+TITLE = "国务院召开常务会议"
 
 
 @pytest.fixture(params=sorted(SIZES))
@@ -115,3 +116,37 @@ def test_records_and_library_fit_and_say_what_they_hold(sized: Any, web_server: 
     _fits(page)
     _shot(page, "web-library")
     assert page.problems == []
+
+
+def test_a_library_text_has_its_page_and_its_dateline_date(sized: Any, web_server: Any) -> None:
+    page = sized
+    text = f"{TITLE}\n新华社北京5月12日电　国务院总理李强12日主持召开国务院常务会议，部署{page.size}2023年工作。\n"
+    upload = {"name": "会议.txt", "mimeType": "text/plain", "buffer": text.encode()}
+    page.goto(f"{web_server.url}/library")
+    page.locator("details.add").evaluate("add => { add.open = true; }")
+    page.set_input_files("#add-text input[name=file]", upload)
+    page.click("#add-text button")
+    assert page.locator("#flash").inner_text() == f"已加入文献库：{TITLE}"
+    row = page.locator("#texts tbody tr", has_text=TITLE).first
+    assert "2023-05-12" in row.inner_text()  # the dateline's day, the year from the text
+    row.locator("a", has_text=TITLE).click()
+    _fits(page)
+    _shot(page, "web-text")
+    assert "部署" in page.locator("#text").inner_text()
+    page.fill("#describe input[name=title]", f"国务院常务会议（{page.size}）")
+    page.fill("#describe input[name=publisher]", "新华社")
+    page.click("#describe button")
+    assert page.locator("#flash").inner_text() == "已保存"
+    assert page.locator("h1").inner_text() == f"国务院常务会议（{page.size}）"
+    page.goto(f"{web_server.url}/library")
+    assert "新华社" in page.locator("#texts tbody tr", has_text=f"国务院常务会议（{page.size}）").inner_text()
+    assert page.problems == []
+
+
+def test_an_empty_submit_stays_on_the_form_with_the_reason(sized: Any, web_server: Any) -> None:
+    page = sized
+    page.goto(web_server.url)
+    page.set_input_files("#source", SOURCE)
+    page.click("#submit")
+    assert "请上传转载稿" in page.locator("#problem").inner_text()
+    assert page.locator("#reprint").count() == 1

@@ -73,7 +73,12 @@ async def form(request: Request) -> Response:
 
 @router.post("/checks")
 async def submit(request: Request) -> Response:
-    check_id = await checks_of(request).submit(*await uploads_of(request))
+    """Start a check; a form missing what a check needs comes back with the reason above it."""
+    try:
+        uploads = await uploads_of(request)
+    except UploadError as error:
+        return _page(request, "check.html", 400, busy=checks_of(request).pool.busy, problem=str(error))
+    check_id = await checks_of(request).submit(*uploads)
     return RedirectResponse(f"/checks/{check_id}", status_code=303)
 
 
@@ -178,7 +183,25 @@ async def library(request: Request, q: str = "", page: int = 1) -> Response:
 @router.post("/library")
 async def add_text(request: Request) -> Response:
     added = await add_from_form(request)
-    return RedirectResponse(f"/library?added={added.id}&new={int(added.new)}", status_code=303)
+    entry = await anyio.to_thread.run_sync(texts.entry, settings_of(request).library, added.id)
+    title = quote(entry.metadata.title or added.id)
+    return RedirectResponse(f"/library?added={title}&new={int(added.new)}&id={added.id}", status_code=303)
+
+
+@router.get("/library/{text_id}")
+async def text_page(request: Request, text_id: str) -> Response:
+    """One text of the library: what the library says about it (editable), and the text itself."""
+    entry, text = await anyio.to_thread.run_sync(texts.opened, settings_of(request).library, text_id)
+    return _page(request, "text.html", entry=entry, text=text)
+
+
+@router.post("/library/{text_id}")
+async def describe_text(
+    request: Request, text_id: str, title: str = Form(""), date: str = Form(""), publisher: str = Form("")
+) -> Response:
+    path = settings_of(request).library
+    entry = await anyio.to_thread.run_sync(texts.describe, path, text_id, title, date, publisher)
+    return RedirectResponse(f"/library/{entry.id}?saved=1", status_code=303)
 
 
 @router.get("/library/{text_id}/remove")
