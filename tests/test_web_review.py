@@ -67,12 +67,12 @@ def test_the_panel_lists_worst_first_and_j_works_on_load(sized: Any, web_server:
     page.keyboard.press("j")
     assert frame.locator("body").get_attribute("data-focused") == "30"
     assert "current" in entries.nth(1).get_attribute("class")
+    _fits(page)
+    _shot(page, "web-report")
     entries.nth(2).locator("a.go").click()
     assert frame.locator("body").get_attribute("data-focused") == "3"
     page.locator("#summary button[data-sev=minor]").click()
     assert not entries.nth(2).is_visible()
-    _fits(page)
-    _shot(page, "web-report")
     assert page.problems == []
 
 
