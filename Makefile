@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SYSTEM_STAMP := $(VENV)/.system
 
-.PHONY: demo test lint bench eval fuzz clean
+.PHONY: demo test lint bench bench-million eval fuzz clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -30,6 +30,7 @@ $(SYSTEM_STAMP): | $(STAMP)
 # The example has critical findings, so `check` exits 1 by design; the demo itself succeeds.
 demo: $(STAMP)
 	$(BIN)/yuanwen check examples/reprint.txt --source examples/source.txt || [ $$? -eq 1 ]
+	mkdir -p build && $(BIN)/yuanwen compile examples/booklet.toml -o build/booklet.docx
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -50,9 +51,20 @@ bench: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python benchmarks/bench_audit.py
 	$(BIN)/python benchmarks/bench_web_load.py
 	$(BIN)/python benchmarks/bench_lint.py
+	$(BIN)/python benchmarks/bench_compile.py
+
+<<<<<<< HEAD
+# The library at a million texts (issue 21): import, size, sources and quotations found, keyword
+# search; an hour or more on two cores. Writes benchmarks/out/library-1000000.json.
+bench-million: $(STAMP)
+	$(BIN)/python benchmarks/bench_library.py --texts 1000000 --queries 300
 
 # Edits of every kind planted in corpus texts: per-kind precision and recall, critical recall
 # (tests/test_evaluation.py holds the floors `make test` enforces).
+=======
+# Edits of every kind planted in corpus texts: per-kind precision and recall, critical recall, findings
+# per planted edit (tests/test_evaluation.py holds the floors `make test` enforces).
+>>>>>>> main
 eval: $(STAMP)
 	$(BIN)/python tests/evaluation.py
 
