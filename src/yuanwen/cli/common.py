@@ -14,7 +14,7 @@ import click
 from yuanwen.errors import YuanwenError
 from yuanwen.files import write_atomic
 from yuanwen.model import SEVERITIES
-from yuanwen.render import RENDERERS
+from yuanwen.render import FORMATS
 
 EXIT_FOUND = 1
 EXIT_BAD_INPUT = 2
@@ -49,15 +49,31 @@ rules_option = click.option(
 )
 
 
-format_option = click.option(
-    "--format",
-    "-f",
-    "output_format",
-    type=click.Choice(tuple(RENDERERS)),
-    default="text",
-    show_default=True,
-    help="报告格式。",
-)
+def format_option(command: Callable[..., None]) -> Callable[..., None]:
+    """--format, and --comments-only for a Word report without tracked changes."""
+    command = click.option(
+        "--comments-only",
+        is_flag=True,
+        help="Word 报告只加批注，不把改正标为修订（--format docx）。",
+    )(command)
+    return click.option(
+        "--format",
+        "-f",
+        "output_format",
+        type=click.Choice(FORMATS),
+        default="text",
+        show_default=True,
+        help="报告格式；docx 把每处改正标为修订（可逐处接受或拒绝），并加批注和 A4 封面。",
+    )(command)
+
+
+def report_format(output_format: str, comments_only: bool) -> str:
+    """The renderer's name for a --format and --comments-only."""
+    if comments_only and output_format != "docx":
+        raise click.UsageError("--comments-only 只用于 --format docx")
+    return "docx-comments" if comments_only else output_format
+
+
 fail_on_option = click.option(
     "--fail-on",
     type=click.Choice(SEVERITIES),

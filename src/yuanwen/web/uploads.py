@@ -25,6 +25,8 @@ from yuanwen.web.worker import Upload
 _SUFFIX = re.compile(r"\.[0-9A-Za-z]{1,8}")
 # Characters of a user's file name kept as its label.
 _NAME_CHARS = 120
+# Characters of a pasted text's first line that name it.
+_PASTED_CHARS = 30
 PASTED_REPRINT = "粘贴的转载稿.txt"
 PASTED_SOURCE = "粘贴的原文.txt"
 
@@ -67,13 +69,19 @@ def label(name: str | None, default: str) -> str:
     return kept[-_NAME_CHARS:] or default
 
 
+def pasted_name(text: str, default: str) -> str:
+    """A pasted text's name: its first line, shortened, as a .txt file (the default when it has none)."""
+    line = label(text.lstrip().split("\n", 1)[0], "")[:_PASTED_CHARS].strip()
+    return f"{line}.txt" if line else default
+
+
 async def form_upload(folder: Folder, form: FormData, field: str, default: str) -> Upload | None:
     """The file uploaded in `field`, else the text pasted in `field` or `field_text`; None when both are empty."""
     for value in (form.get(field), form.get(f"{field}_text")):
         if isinstance(value, UploadFile) and value.size:
             return await anyio.to_thread.run_sync(folder.save, value.file, label(value.filename, default))
         if isinstance(value, str) and value.strip():
-            return await anyio.to_thread.run_sync(folder.save, value.encode("utf-8"), default)
+            return await anyio.to_thread.run_sync(folder.save, value.encode("utf-8"), pasted_name(value, default))
     return None
 
 
@@ -83,7 +91,8 @@ async def text_upload(folder: Folder, text: object, name: object, default: str) 
         return None
     if not isinstance(text, str):
         raise UploadError("JSON 中的文字应为字符串")
-    return await anyio.to_thread.run_sync(folder.save, text.encode("utf-8"), label(str(name or ""), default))
+    named = label(str(name or ""), pasted_name(text, default))
+    return await anyio.to_thread.run_sync(folder.save, text.encode("utf-8"), named)
 
 
 async def check_uploads(request: Request, folder: Folder, limit: int) -> tuple[Upload, Upload | None]:
