@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
 from yuanwen.chars import SENTENCE_ENDS, fold_width
@@ -182,15 +182,23 @@ class Context:
         return not self._source.content
 
     def ocr_uncertain(self, diff: Difference) -> bool:
-        # OCR is evidence, not truth: a change resting on a character read with low confidence, or
-        # on a punctuation width a scan cannot show (， or ,), needs a look at the page.
+        # OCR is evidence, not truth: a change resting on a character read with low confidence, on
+        # a punctuation width a scan cannot show (， or ,), on characters OCR may have dropped, or
+        # read from a page OCR could hardly read, needs a look at the page.
         if self._ocr is None:
             return False
         span = self._reprint.to_read(diff.reprint)
         if not any(read.start <= span.start and span.end <= read.end for read in self._ocr.read):
             return False
+        if any(_overlaps(poor, span) or poor.start <= span.start < poor.end for poor in self._ocr.poor):
+            return True
         near = Span(span.start - 1, span.end + 1) if span.start == span.end else span
-        return self.width_only(diff) or any(_overlaps(doubt, near) for doubt in self._ocr.uncertain)
+        if self.width_only(diff) or any(_overlaps(doubt, near) for doubt in self._ocr.uncertain):
+            return True
+        # Characters the source has and OCR did not give, where OCR may have dropped some.
+        gaps = self._ocr.gaps
+        at = bisect_left(gaps, span.start - 1)
+        return len(diff.source) > len(diff.reprint) and at < len(gaps) and gaps[at] <= span.end + 1
 
     def whole_names(self, diffs: list[Difference]) -> list[Difference]:
         """Substitutions grown over the person's name they cut into: 建春 → 建新 in 孙建春 becomes 孙建春 → 孙建新.

@@ -91,11 +91,13 @@ def render_docx(report: Report) -> bytes:
     """The reprint as a .docx with a Word comment at each finding."""
     target = _open_target(report.reprint)
     spans = [_anchor(target.runs.text, f.reprint_span) for f in report.findings]
-    target.runs.split(offset for span in spans for offset in (span.start, span.end))
-    _add_comments(
-        target.document,
-        [(target.runs.within(span), comment_text(f)) for f, span in zip(report.findings, spans, strict=True)],
-    )
+    # How the text was read (a page OCR could hardly read) is said once, on its first character.
+    start = _anchor(target.runs.text, Span(0, 0))
+    target.runs.split(offset for span in (*spans, start) for offset in (span.start, span.end))
+    notes = [(target.runs.within(span), comment_text(f)) for f, span in zip(report.findings, spans, strict=True)]
+    if report.reprint.warnings:
+        notes.insert(0, (target.runs.within(start), "【注意】" + "\n".join(report.reprint.warnings)))
+    _add_comments(target.document, notes)
     return _save(target.document)
 
 

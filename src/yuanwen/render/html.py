@@ -211,6 +211,11 @@ def _dated(report: Report) -> str:
     return "" if report.text_date is None else f'<p class="meta">{escape(date_line(report.text_date))}</p>'
 
 
+def _warned(report: Report) -> str:
+    """What a reader must know of how the text was read, one line each."""
+    return "".join(f'<p class="meta warning">{escape(warning)}</p>' for warning in report.reprint.warnings)
+
+
 def _page(report: Report, body: str) -> str:
     """The whole page around the rows: heading, summary with filters, toolbar, strip."""
     style, script = asset("report.css"), asset("report.js")
@@ -219,8 +224,8 @@ def _page(report: Report, body: str) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta http-equiv="Content-Security-Policy" content="{content_policy(script)}">'
         f"<title>原文核对报告 · {escape(report.reprint.path or '')}</title><style>{style}</style></head>"
-        f'<body><header><h1>原文核对报告</h1><p class="meta">{escape(heading(report))}</p>{_dated(report)}'
-        f"{_summary(report)}</header>{_toolbar()}"
+        f'<body><header><h1>原文核对报告</h1><p class="meta">{escape(heading(report))}</p>'
+        f"{_warned(report)}{_dated(report)}{_summary(report)}</header>{_toolbar()}"
         f'<main id="report">{body}</main><nav id="strip" aria-label="差异分布"></nav>'
         f"<script>{script}</script></body></html>\n"
     )

@@ -25,6 +25,7 @@ _ALMOST_ALL = 0.9
 def render_text(report: Report) -> str:
     """The report for a person at a terminal; colour codes are dropped when not a terminal."""
     lines: list[str] = [heading(report)]
+    lines.extend(click.style(warning, fg="yellow", bold=True) for warning in report.reprint.warnings)
     if report.text_date is not None:
         lines.append(date_line(report.text_date))
     punctuation = punctuation_line(report)
