@@ -31,6 +31,9 @@ _HEADING_LIMIT = 300
 # An insertion at least this long that the reprint already holds is a passage printed twice; a
 # shorter one (a title repeated in a masthead, a set phrase) is not taken for a repeat.
 _REPEAT_CHARS = 40
+# OCR drops a character or a few where it left a gap or ends a line, never a passage: the copies
+# of the test booklet lost 1-2 at a time (一，, 共), while a reprint's cut sentences run to dozens.
+_OCR_DROPS = 3
 _NUMERALS = "0-9０-９〇零一二三四五六七八九十百千万亿两"
 _DATE = re.compile(f"[{_NUMERALS}]{{1,4}}(?:年|月|日|号)")
 _PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
@@ -198,7 +201,8 @@ class Context:
         # Characters the source has and OCR did not give, where OCR may have dropped some.
         gaps = self._ocr.gaps
         at = bisect_left(gaps, span.start - 1)
-        return len(diff.source) > len(diff.reprint) and at < len(gaps) and gaps[at] <= span.end + 1
+        dropped = len(diff.source) - len(diff.reprint)
+        return 0 < dropped <= _OCR_DROPS and at < len(gaps) and gaps[at] <= span.end + 1
 
     def whole_names(self, diffs: list[Difference]) -> list[Difference]:
         """Substitutions grown over the person's name they cut into: 建春 → 建新 in 孙建春 becomes 孙建春 → 孙建新.
