@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SYSTEM_STAMP := $(VENV)/.system
 
-.PHONY: demo test lint bench eval clean
+.PHONY: demo test lint bench bench-million eval fuzz clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -30,6 +30,7 @@ $(SYSTEM_STAMP): | $(STAMP)
 # The example has critical findings, so `check` exits 1 by design; the demo itself succeeds.
 demo: $(STAMP)
 	$(BIN)/yuanwen check examples/reprint.txt --source examples/source.txt || [ $$? -eq 1 ]
+	mkdir -p build && $(BIN)/yuanwen compile examples/booklet.toml -o build/booklet.docx
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -50,11 +51,28 @@ bench: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python benchmarks/bench_audit.py
 	$(BIN)/python benchmarks/bench_web_load.py
 	$(BIN)/python benchmarks/bench_lint.py
+	$(BIN)/python benchmarks/bench_compile.py
+
+<<<<<<< HEAD
+# The library at a million texts (issue 21): import, size, sources and quotations found, keyword
+# search; an hour or more on two cores. Writes benchmarks/out/library-1000000.json.
+bench-million: $(STAMP)
+	$(BIN)/python benchmarks/bench_library.py --texts 1000000 --queries 300
 
 # Edits of every kind planted in corpus texts: per-kind precision and recall, critical recall
 # (tests/test_evaluation.py holds the floors `make test` enforces).
+=======
+# Edits of every kind planted in corpus texts: per-kind precision and recall, critical recall, findings
+# per planted edit (tests/test_evaluation.py holds the floors `make test` enforces).
+>>>>>>> main
 eval: $(STAMP)
 	$(BIN)/python tests/evaluation.py
+
+# Hypothesis's random exploration, which `make test` leaves out so that no test depends on luck:
+# every property test, drawn anew FUZZ_ROUNDS times; keep each failure it prints as an @example.
+FUZZ_ROUNDS ?= 5
+fuzz: $(STAMP)
+	for round in $$(seq $(FUZZ_ROUNDS)); do $(BIN)/pytest -q -m hypothesis --hypothesis-profile fuzz -p no:cacheprovider || exit 1; done
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

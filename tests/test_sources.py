@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import CORPUS, EXAMPLES, run_cli, run_json
+from conftest import CORPUS, CORPUS_FILES, EXAMPLES, corpus_files, needs_corpus, run_cli, run_json
 from yuanwen.check import check
 from yuanwen.extract import read_each
 from yuanwen.library import FILE_NAME, Library, Metadata
@@ -22,7 +22,7 @@ SOURCE = EXAMPLES / "source.txt"
 REPRINT = EXAMPLES / "reprint.txt"
 UNMATCHED_RULE = "unmatched.part"
 HEADER = "学习资料汇编\n第 3 期\n\n"
-NAMES = [path.name for path in sorted(CORPUS.glob("*.txt"))]
+NAMES = [path.name for path in CORPUS_FILES]
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def corpus_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A library of the 42 corpus texts and the example source, imported as `library import` does."""
     path = tmp_path_factory.mktemp("library") / FILE_NAME
     with Library(path) as library:
-        files = [*sorted(CORPUS.glob("*.txt")), SOURCE]
+        files = [*corpus_files(), SOURCE]
         assert all(result.error is None for result in library.import_documents(read_each(files)))
     return path
 
@@ -183,20 +183,34 @@ def test_an_excerpt_of_any_corpus_text_finds_that_text(corpus_library: Path, nam
     assert all(f.severity == "info" for f in report.findings)
 
 
+@needs_corpus
 def test_set_phrases_another_text_has_pages_apart_do_not_make_it_a_source(tmp_path: Path) -> None:
     # The 2026 Hebei report (0042) has the leader's five 在推进…中… phrases the example quotes in a
     # row, but as the headings of sections thousands of characters apart.
     path = tmp_path / "lib" / FILE_NAME
     with Library(path) as library:
-        assert all(result.error is None for result in library.import_documents(read_each(sorted(CORPUS.glob("*.txt")))))
+        assert all(result.error is None for result in library.import_documents(read_each(CORPUS_FILES)))
     assert run_cli("check", REPRINT, "--library", path).exit_code == 3
+
+
+def test_a_text_ending_in_a_bracketed_line_keeps_its_bracket_before_the_next_part(tmp_path: Path) -> None:
+    """（《人民日报》…第1版） closes a text: its ） is the text's own, not a frame around it, and neither
+    the next text nor the booklet's own text after it takes it."""
+    first = "关于学习的通知\n各级党组织要认真组织学习，切实把思想和行动统一到中央的决策部署上来。\n"
+    first += "（《人民日报》1975年1月21日第1版）\n"
+    second = "关于春耕的通知\n各地要抓紧春耕备耕，确保粮食生产稳定发展，务必不误农时，做好各项准备工作。\n"
+    note = "这是编者所加的一段说明，没有出现在任何原文里。" * 5
+    with Library(tmp_path / FILE_NAME) as library:
+        library.add(Document("first", "txt", first), Metadata())
+        library.add(Document("second", "txt", second), Metadata())
+        for reprint in (f"{note}\n{first}{note}\n", f"{note}\n{first}{second}{note}\n"):
+            report = check(Document("r", "txt", reprint), library)
+            assert [(f.rule, f.reprint_text[:2]) for f in report.findings] == [(UNMATCHED_RULE, "这是")] * 2
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    names=st.lists(
-        st.sampled_from([p.name for p in sorted(CORPUS.glob("*.txt"))]), min_size=1, max_size=3, unique=True
-    ),
+    names=st.lists(st.sampled_from(NAMES or ["absent"]), min_size=1, max_size=3, unique=True),
     where=st.floats(min_value=0.0, max_value=0.9),
     length=st.integers(min_value=120, max_value=1500),
 )
@@ -206,7 +220,9 @@ def test_set_phrases_another_text_has_pages_apart_do_not_make_it_a_source(tmp_pa
 # one ending mid-sentence on 一 (anchored, wrongly, at the section heading 一 that follows), one
 # whose second excerpt has a single fingerprint, and two reports opening alike, the second's true
 # start (its dateline) three paragraphs before where the first one's match ran out, and one cut
-# mid-number at its start (1954 → 954 is where the excerpt starts, not a changed year).
+# mid-number at its start (1954 → 954 is where the excerpt starts, not a changed year), and one cut
+# just before a full stop that the next excerpt opens with (the 。 alone is no text they share).
+@example(names=["0017.txt", "0011.txt", "0024.txt"], where=0.6586274114605517, length=330)
 @example(names=["0001.txt", "0032.txt", "0035.txt"], where=0.4765625, length=231)
 @example(names=["0001.txt", "0032.txt", "0035.txt"], where=0.4765625, length=238)
 @example(names=["0001.txt", "0032.txt", "0035.txt"], where=0.47265625, length=263)

@@ -24,12 +24,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from yuanwen.audit.outcome import Outcome, audited, failed
+from yuanwen.audit.outcome import CRAWLED, FILE_TIME, OWN_DATE, Outcome, audited, failed, own_date
 from yuanwen.audit.state import REPORTS, STATE_FILE, Done, State, Totals
 from yuanwen.errors import YuanwenError
 from yuanwen.extract import MAX_BYTES, files_in, read_bytes, read_document
@@ -62,6 +63,8 @@ class Item:
     path: Path | None = None
     data: bytes | None = None
     error: str | None = None  # why it cannot be read at all, known before any check
+    date: str = ""  # the ISO date a web archive crawled the page, or the file was last changed
+    date_from: str = ""
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ def documents(files: Iterable[tuple[Path, bool]]) -> Iterator[Item]:
     """Every document of the files: each file, or each HTML page of a web archive."""
     for path, warc in files:
         if not warc:
-            yield Item(str(path), str(path), _file_digest(path), path=path)
+            yield Item(str(path), str(path), _file_digest(path), path=path, date=_file_date(path), date_from=FILE_TIME)
             continue
         try:
             with path.open("rb") as stream:
@@ -149,10 +152,20 @@ def _is_page(record: ArcWarcRecord) -> bool:
 def _page(record: ArcWarcRecord, uid: str) -> Item:
     """A page's bytes (transfer and content encodings undone), refused past the size check reads."""
     url = record.rec_headers.get_header("WARC-Target-URI") or uid
+    crawled = (record.rec_headers.get_header("WARC-Date") or "")[:10]
     data = record.content_stream().read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        return Item(url, uid, None, error=f"网页过大（上限 {MAX_BYTES // (1024 * 1024)} MB）：{url}")
-    return Item(url, uid, hashlib.sha256(data).hexdigest(), data=data)
+        too_large = f"网页过大（上限 {MAX_BYTES // (1024 * 1024)} MB）：{url}"
+        return Item(url, uid, None, error=too_large, date=crawled, date_from=CRAWLED)
+    return Item(url, uid, hashlib.sha256(data).hexdigest(), data=data, date=crawled, date_from=CRAWLED)
+
+
+def _file_date(path: Path) -> str:
+    """A file's date for lineage: the day it was last changed (UTC), or "" when it cannot be told."""
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, UTC).date().isoformat()
+    except OSError:
+        return ""
 
 
 def _file_digest(path: Path) -> str | None:
@@ -293,8 +306,12 @@ def _audit_one(item: Item, key: str) -> Done:
 def outcome_of(item: Item, library: Library, options: CheckOptions) -> Outcome:
     """One document's outcome: the failure its walk found, or its check against the library."""
     if item.error is not None:
-        return failed(item.name, item.error)
-    return audited(item.name, partial(_read, item), library, options)
+        outcome = failed(item.name, item.error)
+    else:
+        outcome = audited(item.name, partial(_read, item), library, options)
+    own = own_date(outcome.report) if outcome.report is not None else ""
+    outcome.row["date"], outcome.row["date_from"] = (own, OWN_DATE) if own else (item.date, item.date_from)
+    return outcome
 
 
 def _read(item: Item) -> Document:

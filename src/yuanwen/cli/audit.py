@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -35,6 +34,7 @@ PLAIN_EVERY_SECONDS = 10.0
 )
 @fail_on_option
 @rules_option
+@click.option("--serve-report", is_flag=True, help="核对完成后在浏览器中打开总表（含共同差错与传抄关系）。")
 def audit(
     paths: tuple[Path, ...],
     library_file: Path | None,
@@ -42,8 +42,11 @@ def audit(
     out: Path,
     fail_on: Severity,
     rule_files: tuple[Path, ...],
+    serve_report: bool,
 ) -> None:
     """审核整个文件夹或网页存档（WARC）：每份文件到资料库中找原文并核对；中断后重跑会接着做。"""
+    import sqlite3  # here, as the audit's own imports: `yuanwen check` starts without SQLite
+
     from yuanwen.audit import Plan, audit, inputs
     from yuanwen.library import library_path
     from yuanwen.rules import load_rules
@@ -60,10 +63,15 @@ def audit(
     statuses = totals.statuses
     click.echo(
         f"共 {totals.documents} 份：已核对 {statuses.get('ok', 0)}，找不到原文 {statuses.get('no-source', 0)}，"
-        f"无法核对 {statuses.get('failed', 0)}；有{_severity_name(fail_on)}或更重差异的 {totals.failing} 份。"
-        f"总表：{out / 'index.html'}",
+        f"无法核对 {statuses.get('failed', 0)}；有{_severity_name(fail_on)}或更重差异的 {totals.failing} 份；"
+        f"共同差错 {totals.shared} 处，传抄关系 {totals.families} 组。总表：{out / 'index.html'}",
         err=True,
     )
+    if serve_report:
+        import webbrowser
+
+        # The index is one offline file: the browser opens it from disk, no server needed.
+        webbrowser.open((out / "index.html").resolve().as_uri())
     sys.exit(EXIT_FOUND if totals.failing else 0)
 
 
