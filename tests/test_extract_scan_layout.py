@@ -158,3 +158,22 @@ def test_a_page_hardly_read_holds_its_findings_at_minor() -> None:
     reprint = "习近平指出，要进一步完善疏解激励约束政策体系。"
     held = check(_ocr_doc(reprint, poor=(Span(0, len(reprint)),)), source).findings
     assert [(f.rule, f.severity) for f in held] == [("ocr.uncertain", "minor")]
+
+
+def test_every_report_shows_the_reading_warnings() -> None:
+    import io
+    import zipfile
+
+    warning = "第 1 页扫描质量差：约 50% 的文字未能识别，请换清晰的扫描件"
+    source = Document("source", "txt", "习近平指出，要继续完善疏解激励约束政策体系。")
+    reprint = Document("scan.png", "image", "习近平指出，要进一步完善疏解激励约束政策体系。", warnings=(warning,))
+    checked = check(reprint, source)
+    for form in ("text", "html", "json"):
+        shown = renderer(form)(checked)
+        assert isinstance(shown, str) and warning in shown, form
+    word = renderer("docx")(checked)
+    assert isinstance(word, bytes)
+    with zipfile.ZipFile(io.BytesIO(word)) as archive:
+        assert warning in archive.read("word/comments.xml").decode("utf-8")
+    plain = renderer("json")(check(Document("r", "txt", reprint.text), source))
+    assert isinstance(plain, str) and "warnings" not in json.loads(plain)["reprint"]
