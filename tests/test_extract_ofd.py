@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from extract_builders import BOOKLET_HEADER, EXAMPLES, build_booklet_ofd, content, reprint_paragraphs
+from extract_builders import BOOKLET_HEADER, EXAMPLES, OFD_NS, _ofd_root, build_booklet_ofd, content, reprint_paragraphs
 from yuanwen.errors import InputError
 from yuanwen.extract import ofd, read_bytes, read_document
 
@@ -80,3 +80,118 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(booklet: Path, tmp_path: Pa
     with pytest.raises(InputError, match="压缩炸弹"):
         read_document(bomb)
     assert ofd.MAX_PART_BYTES < 40_000_000
+
+
+SAMPLES = Path(__file__).resolve().parent.parent.parent / "shared" / "samples" / "ofd"
+
+
+def _sample(name: str) -> str:
+    if not (SAMPLES / name).exists():
+        pytest.skip(f"the OFD samples are not here: {SAMPLES} (../shared beside the repository)")
+    return content(read_document(SAMPLES / name).text)
+
+
+def test_characters_placed_by_a_transform_read_in_order() -> None:
+    # A Kinggrid judgment: one text object per character, each placed by its CTM.
+    assert _sample("jinge.ofd").startswith("湖南省长沙市中级人民法院民事判决书（2020）湘01民初93号")
+
+
+def test_composite_objects_give_their_text() -> None:
+    # Three pages drawn as composite objects from DocumentRes.xml, which also holds an unused copy
+    # of each: the 4,800 characters drawn, less the running header and page numbers.
+    text = _sample("y.ofd")
+    assert 4700 <= len(text) <= 4800
+    assert "数字档案室建设是《关于加强和改进新形势下档案工作的意见》" in text
+    assert text.count("数字档案室建设是《关于加强和改进新形势下档案工作的意见》") == 1
+
+
+def test_text_set_sideways_reads_along_its_run() -> None:
+    # Four samples: digits and numerals turned a quarter clockwise, numerals turned a quarter
+    # counter-clockwise, and numerals turned but set left to right.
+    text = _sample("wenzi_hengxiang_shuke.ofd")
+    assert sorted(text.replace("121212", "|").replace("一二三四", "|")) == ["|"] * 4
+
+
+def test_a_template_page_prints_under_the_page() -> None:
+    # A building permit: its body is on the template page, the filled-in values on the page.
+    text = _sample("zsbk.ofd")
+    assert "根据《中华人民共和国建筑法》第八条规定，经审查，本建筑工程符合施工条件，准予施工。" in text
+    assert "中华安保有限公司" in text
+
+
+def test_private_use_characters_are_warned_of() -> None:
+    if not (SAMPLES / "ano.ofd").exists():
+        pytest.skip(f"the OFD samples are not here: {SAMPLES} (../shared beside the repository)")
+    document = read_document(SAMPLES / "ano.ofd")
+    assert document.warnings == ("文中有 316 个私用区字符（制作工具自造的字形，无法当作文字核对），请对照原件核实",)
+
+
+def test_every_sample_gives_text_or_one_line() -> None:
+    if not SAMPLES.exists():
+        pytest.skip(f"the OFD samples are not here: {SAMPLES} (../shared beside the repository)")
+    for path in sorted(SAMPLES.glob("*.ofd")):
+        result = run_cli("extract", path)
+        assert result.exit_code in (0, 2), path.name
+        assert result.stdout.strip() if result.exit_code == 0 else len(result.stderr.splitlines()) == 1, path.name
+
+
+def _drawn_ofd(path: Path) -> Path:
+    """An OFD page drawn as makers draw it: a line of single characters placed by a scaling CTM in
+    shuffled order, a line set by DeltaX in one code, a block, a composite object from DocumentRes.xml,
+    and a template page's line under the page's own."""
+    ns = f'xmlns:ofd="{OFD_NS}"'
+
+    def text(x: float, y: float, code: str, ctm: str = "", delta: str = "") -> str:
+        ctm_attr = f' CTM="{ctm}"' if ctm else ""
+        delta_attr = f' DeltaX="{delta}"' if delta else ""
+        return (
+            f'<ofd:TextObject ID="1" Boundary="{x} {y} 100 10" Font="1" Size="4"{ctm_attr}>'
+            f'<ofd:TextCode X="0" Y="4"{delta_attr}>{code}</ofd:TextCode></ofd:TextObject>'
+        )
+
+    # 第一行 at 4 mm a character, each one its own object scaled from a 400-unit space, shuffled.
+    first = [
+        text(20 + 4 * i, 30, char, ctm="0.01 0 0 0.01 0 0")
+        .replace('Y="4"', 'Y="400"')
+        .replace('Size="4"', 'Size="400"')
+        for i, char in enumerate("第一行文字")
+    ]
+    page = (
+        f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page {ns}><ofd:Template TemplateID="5"/><ofd:Content>'
+        f'<ofd:Layer ID="2">{"".join(first[::-1])}{text(20, 40, "第二行文字", delta="g 4 4")}'
+        f'<ofd:PageBlock ID="3">{text(20, 50, "第三行文字")}</ofd:PageBlock>'
+        '<ofd:CompositeObject ID="4" ResourceID="9" Boundary="20 60 100 10" CTM="1 0 0 1 0 0"/>'
+        "</ofd:Layer></ofd:Content></ofd:Page>"
+    )
+    unit = (
+        f'<?xml version="1.0" encoding="UTF-8"?><ofd:Res {ns} BaseLoc="Res"><ofd:CompositeGraphicUnits>'
+        f'<ofd:CompositeGraphicUnit ID="9" Width="100" Height="10"><ofd:Content>{text(0, 0, "第四行文字")}'
+        "</ofd:Content></ofd:CompositeGraphicUnit></ofd:CompositeGraphicUnits></ofd:Res>"
+    )
+    template = (
+        f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page {ns}><ofd:Content><ofd:Layer ID="6">'
+        f"{text(20, 20, '模板的文字')}</ofd:Layer></ofd:Content></ofd:Page>"
+    )
+    document = (
+        f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document {ns}><ofd:CommonData>'
+        "<ofd:MaxUnitID>99</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox>"
+        '</ofd:PageArea><ofd:TemplatePage ID="5" BaseLoc="Tpls/Tpl_0/Content.xml"/>'
+        "<ofd:DocumentRes>DocumentRes.xml</ofd:DocumentRes></ofd:CommonData>"
+        '<ofd:Pages><ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages></ofd:Document>'
+    )
+    members = {
+        "OFD.xml": _ofd_root(),
+        "Doc_0/Document.xml": document,
+        "Doc_0/DocumentRes.xml": unit,
+        "Doc_0/Tpls/Tpl_0/Content.xml": template,
+        "Doc_0/Pages/Page_0/Content.xml": page,
+    }
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_characters_are_placed_as_the_standard_draws_them(tmp_path: Path) -> None:
+    document = read_document(_drawn_ofd(tmp_path / "drawn.ofd"))
+    assert document.text.split() == ["模板的文字", "第一行文字", "第二行文字", "第三行文字", "第四行文字"]

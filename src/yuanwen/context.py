@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import cache
@@ -34,6 +34,9 @@ _HEADING_LIMIT = 300
 # An insertion at least this long that the reprint already holds is a passage printed twice; a
 # shorter one (a title repeated in a masthead, a set phrase) is not taken for a repeat.
 _REPEAT_CHARS = 40
+# OCR drops a character or a few where it left a gap or ends a line, never a passage: the copies
+# of the test booklet lost 1-2 at a time (一，, 共), while a reprint's cut sentences run to dozens.
+_OCR_DROPS = 3
 _NUMERALS = "0-9０-９〇零一二三四五六七八九十百千万亿两"
 # A year has four digits (2023年, 一九五○年; two in 九八年): a count of years (五年, 三十年, 10年) is
 # a duration, a number. Months and days are dates whatever their digits.
@@ -269,15 +272,24 @@ class Context:
         return not self._source.content
 
     def ocr_uncertain(self, diff: Difference) -> bool:
-        # OCR is evidence, not truth: a change resting on a character read with low confidence, or
-        # on a punctuation width a scan cannot show (， or ,), needs a look at the page.
+        # OCR is evidence, not truth: a change resting on a character read with low confidence, on
+        # a punctuation width a scan cannot show (， or ,), on characters OCR may have dropped, or
+        # read from a page OCR could hardly read, needs a look at the page.
         if self._ocr is None:
             return False
         span = self._reprint.to_read(diff.reprint)
         if not any(read.start <= span.start and span.end <= read.end for read in self._ocr.read):
             return False
+        if any(_overlaps(poor, span) or poor.start <= span.start < poor.end for poor in self._ocr.poor):
+            return True
         near = Span(span.start - 1, span.end + 1) if span.start == span.end else span
-        return self.width_only(diff) or any(_overlaps(doubt, near) for doubt in self._ocr.uncertain)
+        if self.width_only(diff) or any(_overlaps(doubt, near) for doubt in self._ocr.uncertain):
+            return True
+        # Characters the source has and OCR did not give, where OCR may have dropped some.
+        gaps = self._ocr.gaps
+        at = bisect_left(gaps, span.start - 1)
+        dropped = len(diff.source) - len(diff.reprint)
+        return 0 < dropped <= _OCR_DROPS and at < len(gaps) and gaps[at] <= span.end + 1
 
     def whole_names(self, diffs: list[Difference]) -> list[Difference]:
         """Substitutions grown over the person's name they cut into: 建春 → 建新 in 孙建春 becomes 孙建春 → 孙建新.

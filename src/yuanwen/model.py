@@ -38,6 +38,9 @@ class Document:
     data: bytes | None = field(default=None, repr=False, compare=False)
     # Read by OCR from page images: what was read so, and what it was unsure of.
     ocr: OcrEvidence | None = None
+    # What a reader must know of how the text was read (a page OCR could hardly read), one line each;
+    # every report shows them.
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,11 @@ class OcrEvidence:
     read: tuple[Span, ...]
     uncertain: tuple[Span, ...]
     lines: tuple[OcrLine, ...] = field(default=(), repr=False)
+    # Where OCR may have dropped characters (offsets, sorted): each line's two ends, the gaps
+    # between its boxes and the room it left inside one.
+    gaps: tuple[int, ...] = ()
+    # The stretches read from pages OCR could hardly read: nothing there is certain.
+    poor: tuple[Span, ...] = ()
     # Each OCR page as a small grayscale JPEG (index = page number - 1; b"" for a page with a text
     # layer), so a report can show the page around a doubtful finding without reading the file.
     images: tuple[bytes, ...] = field(default=(), repr=False)

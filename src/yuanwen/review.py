@@ -235,7 +235,8 @@ def _rate_line(errors: float, rate: float | None, chars: int, passes: bool) -> s
 
 def notes(report: Report) -> tuple[str, ...]:
     """The summary lines after the verdict: what was checked, the date read at, the punctuation, the counts."""
-    lines = [heading(report)]
+    # How the text was read comes right after what was checked: a page OCR could hardly read.
+    lines = [heading(report), *report.reprint.warnings]
     if report.text_date is not None:
         lines.append(date_line(report.text_date))
     punctuation = punctuation_line(report)

@@ -9,6 +9,8 @@ downloaded at run time; Tesseract is kept as no fallback, since it misreads 40 t
 from __future__ import annotations
 
 import io
+import itertools
+import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,22 +18,42 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from yuanwen.errors import InputError
+from yuanwen.extract.layout import Box, Row, along, is_spread, reading_order, skew
 
 if TYPE_CHECKING:
     from PIL.Image import Image
 
 INSTALL_HINT = "文字识别（OCR）未安装，请运行：pip install 'yuanwen[ocr]'"
-# Two boxes belong to one printed line when their centres are less than this share of a line's
-# height apart: a line rotated by 1° across a 2000-pixel page drifts ~35 pixels from end to end,
-# more than its own height, but RapidOCR cuts it into boxes a few characters long at most.
-_SAME_LINE = 0.5
-# A page is read at most this wide: A4 at 200 dpi. Scans at 300 dpi read no better (99.95% of the
-# characters right against 99.93% at 200 dpi on the test scans) and take twice as long.
-_MAX_WIDTH = 1654
+# A page is read with at most this many pixels: A4 at 200 dpi (a spread photographed whole gets
+# the same). Scans at 300 dpi read no better (99.95% of the characters right against 99.93% at
+# 200 dpi on the test scans) and take twice as long.
+_MAX_PIXELS = 1654 * 2339
 # The preview of each page kept for the report: A4 at 150 dpi, where 10.5-point type is 22 pixels
 # high and reads clearly; a page weighs ~150 KB.
 _PREVIEW_WIDTH = 1240
 _PREVIEW_QUALITY = 60
+# Below this mean confidence a page may be upside down: RapidOCR reads the pages of the 150-dpi test
+# booklet at 0.98-1.00 upright, at 0.66 upside down, and a page on its side at 0.65 or 1.00 as it
+# lies one way or the other (its standing lines are read turned a quarter counter-clockwise).
+_UPRIGHT = 0.9
+# Ink is a pixel darker by this much than the paper around it (the lightest within ~40 pixels),
+# once noise and specks are smoothed away over a 5-pixel square: it finds the faint text of the
+# test copies without the shadow of a phone photo (tests/test_extract_scan_layout.py).
+_INK_BLUR = 2
+_PAPER_CELL = 8
+_INK_CONTRAST = 15
+# A page where OCR read nothing is blank below this share of ink (specks, a ruled line).
+_BLANK_INK = 0.002
+# Marks printed in two widths: which one a scan shows is told by the room the mark takes, from the
+# start of the character before it to the start of the one after, in character widths. On the
+# 150-dpi test booklet's 107 commas (RapidOCR's character boxes): 1.16-1.70 for the 26 printed
+# half-width, 1.81-2.35 for the full-width; RapidOCR itself read 3 of the 26 full-width.
+_HALF = {"，": ",", "；": ";", "：": ":", "！": "!", "？": "?"}
+_FULL = {half: full for full, half in _HALF.items()}
+_HALF_WIDTH_BELOW = 1.75
+# OCR left room for a character it did not read where two characters start this many character
+# widths apart; a full-width mark and the character after it start 1 apart.
+_GAP_FROM = 1.8
 
 
 @dataclass(frozen=True)
@@ -41,6 +63,11 @@ class ReadLine:
     text: str
     confidences: tuple[float, ...]
     box: tuple[int, int, int, int]
+    # The line's bottom on the upright page, in pixels: where it is printed, for page furniture.
+    depth: float = 0.0
+    # The indexes of the non-space characters before which OCR may have dropped some: the line's
+    # two ends, the gaps between its boxes, and room it left inside a box.
+    gaps: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,10 +75,14 @@ class OcrPage:
     """A page read by OCR: its lines in reading order, its width and a small preview image (JPEG)."""
 
     lines: tuple[ReadLine, ...]
+    # The width of one printed page, in pixels: half the image for two facing pages in one photo.
     width: int
     preview: bytes
     # Preview pixels per page image pixel.
     preview_scale: float
+    # The share of the text block's ink inside the lines OCR read: 0 for a page with ink where it
+    # read nothing.
+    read_share: float = 1.0
 
 
 def require_ocr(name: str) -> None:
@@ -63,19 +94,17 @@ def require_ocr(name: str) -> None:
 
 
 def read_page(image: Image) -> OcrPage:
-    """OCR one page image."""
+    """OCR one page image, turned upright, its lines in reading order."""
     gray = image.convert("L")
-    if gray.width > _MAX_WIDTH:
-        gray = gray.resize((_MAX_WIDTH, round(gray.height * _MAX_WIDTH / gray.width)))
-    result = _engine()(gray.convert("RGB"), return_word_box=True, return_single_char_box=True)
-    boxes = [] if result.boxes is None else result.boxes.tolist()
-    found = [
-        _line(text, score, box, chars)
-        for text, score, box, chars in zip(result.txts or (), result.scores or (), boxes, _words(result), strict=True)
-        if text.strip()
-    ]
+    if gray.width * gray.height > _MAX_PIXELS:
+        scale = math.sqrt(_MAX_PIXELS / (gray.width * gray.height))
+        gray = gray.resize((round(gray.width * scale), round(gray.height * scale)))
+    gray, boxes = _upright(gray)
+    angle = skew(boxes)
+    lines = tuple(_line(row) for row in reading_order(boxes, angle, (gray.width / 2, gray.height / 2)))
+    width = gray.width / 2 if is_spread(boxes, angle, gray.size) else gray.width
     scale = min(1.0, _PREVIEW_WIDTH / gray.width)
-    return OcrPage(tuple(_reading_order(found)), gray.width, _preview(gray, scale), scale)
+    return OcrPage(lines, round(width), _preview(gray, scale), scale, _read_share(gray, boxes))
 
 
 @cache
@@ -84,7 +113,63 @@ def _engine() -> Any:
 
     # The direction classifier turns lines printed upside down; pages of a booklet are upright,
     # and without it a page is read ~5 times faster (measured: 2.9 s against 15 s at 300 dpi).
+    # A page turned as a whole is found from its lines' angles and its confidence instead.
     return RapidOCR(params={"Global.log_level": "critical", "Global.use_cls": False})
+
+
+def _upright(gray: Image) -> tuple[Image, list[Box]]:
+    """The page turned so its lines run left to right, top up, and its boxes read so."""
+    boxes = _read(gray)
+    if abs(skew(boxes)) > 45:
+        # A page on its side: RapidOCR reads each standing line turned a quarter counter-clockwise,
+        # so a page read well that way is turned the same way, otherwise the other way.
+        gray = gray.rotate(90 if _confidence(boxes) >= _UPRIGHT else -90, expand=True)
+        boxes = _read(gray)
+    if _confidence(boxes) < _UPRIGHT:
+        turned = gray.rotate(180)
+        again = _read(turned)
+        if _confidence(again) > _confidence(boxes):
+            return turned, again
+    return gray, boxes
+
+
+def _read(gray: Image) -> list[Box]:
+    result = _engine()(gray.convert("RGB"), return_word_box=True, return_single_char_box=True)
+    corners = [] if result.boxes is None else result.boxes.tolist()
+    return [
+        _box(text, score, box, chars)
+        for text, score, box, chars in zip(result.txts or (), result.scores or (), corners, _words(result), strict=True)
+        if text.strip()
+    ]
+
+
+def _read_share(gray: Image, boxes: Sequence[Box]) -> float:
+    """The share of the ink within the text block that lies inside the boxes OCR read: 1 for a page
+    read whole, less where OCR found lines too faint to read; 0 when it read nothing on a page with
+    ink."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFilter
+
+    smooth = np.asarray(gray.filter(ImageFilter.BoxBlur(_INK_BLUR)), dtype=np.float32)
+    paper = gray.reduce(_PAPER_CELL).filter(ImageFilter.MaxFilter(5)).resize(gray.size)
+    ink = smooth < np.asarray(paper, dtype=np.float32) - _INK_CONTRAST
+    if not boxes:
+        return 0.0 if ink.mean() > _BLANK_INK else 1.0
+    xs = [x for box in boxes for x, _ in box.corners]
+    ys = [y for box in boxes for _, y in box.corners]
+    block = ink[max(0, int(min(ys))) : int(max(ys)) + 1, max(0, int(min(xs))) : int(max(xs)) + 1]
+    read = Image.new("1", gray.size, 0)
+    for box in boxes:
+        ImageDraw.Draw(read).polygon(box.corners, fill=1)
+    inside = np.asarray(read)[max(0, int(min(ys))) : int(max(ys)) + 1, max(0, int(min(xs))) : int(max(xs)) + 1]
+    total = int(block.sum())
+    return float((block & inside).sum() / total) if total else 1.0
+
+
+def _confidence(boxes: Sequence[Box]) -> float:
+    """The mean confidence of the characters read, 0 when none was."""
+    confidences = [c for box in boxes for c in box.confidences]
+    return statistics.fmean(confidences) if confidences else 0.0
 
 
 def _words(result: Any) -> Sequence[Any]:
@@ -92,44 +177,53 @@ def _words(result: Any) -> Sequence[Any]:
     return words if words and len(words) == len(result.txts or ()) else [()] * len(result.txts or ())
 
 
-def _line(text: str, score: float, box: Sequence[Sequence[float]], chars: Sequence[Any]) -> ReadLine:
-    """A line, with its characters' confidences, or the line's own for each when they do not match its text."""
+def _box(text: str, score: float, corners: Sequence[Sequence[float]], chars: Sequence[Any]) -> Box:
+    """A box with its characters' confidences (the box's own for each when they do not match its text),
+    each width-ambiguous mark in the width the room it takes shows, and the room left for characters."""
+    points = tuple((float(x), float(y)) for x, y in corners)
     visible = "".join(text.split())
-    confidences = tuple(float(char[1]) for char in chars)
-    if "".join(str(char[0]) for char in chars) != visible:
-        confidences = (float(score),) * len(visible)
-    xs, ys = [point[0] for point in box], [point[1] for point in box]
-    return ReadLine(text, confidences, (int(min(xs)), int(min(ys)), int(max(xs)) + 1, int(max(ys)) + 1))
+    if "".join(str(char[0]) for char in chars) != visible or len(visible) < 3:
+        return Box(text, (float(score),) * len(visible), points)
+    angle = skew([Box(text, (), points)]) if len(points) == 4 else 0.0
+    starts = [along(char[2][0], angle) for char in chars]
+    steps = [b - a for a, b in itertools.pairwise(starts)]
+    pitch = statistics.median(steps)
+    if pitch <= 0:
+        return Box(text, tuple(float(char[1]) for char in chars), points)
+    marks = [
+        _width(mark, (starts[i + 1] - starts[i - 1]) / pitch) if 0 < i < len(visible) - 1 else mark
+        for i, mark in enumerate(visible)
+    ]
+    gaps = tuple(i + 1 for i, step in enumerate(steps) if step >= _GAP_FROM * pitch)
+    marked = iter(marks)
+    text = "".join(char if char.isspace() else next(marked) for char in text)
+    return Box(text, tuple(float(char[1]) for char in chars), points, gaps)
 
 
-def _reading_order(lines: list[ReadLine]) -> list[ReadLine]:
-    """Boxes joined into printed lines, top to bottom, each line's boxes left to right."""
-    if not lines:
-        return []
-    height = statistics.median(line.box[3] - line.box[1] for line in lines)
-    rows: list[list[ReadLine]] = []
-    for line in sorted(lines, key=_centre):
-        if rows and abs(_centre(line) - _centre(rows[-1][-1])) < _SAME_LINE * height:
-            rows[-1].append(line)
-        else:
-            rows.append([line])
-    return [_joined(sorted(row, key=lambda line: line.box[0])) for row in rows]
+def _width(mark: str, room: float) -> str:
+    """The mark in the width its room shows."""
+    if room < _HALF_WIDTH_BELOW:
+        return _HALF.get(mark, mark)
+    return _FULL.get(mark, mark)
 
 
-def _centre(line: ReadLine) -> float:
-    return (line.box[1] + line.box[3]) / 2
-
-
-def _joined(row: list[ReadLine]) -> ReadLine:
-    if len(row) == 1:
-        return row[0]
-    box = (
-        min(r.box[0] for r in row),
-        min(r.box[1] for r in row),
-        max(r.box[2] for r in row),
-        max(r.box[3] for r in row),
+def _line(row: Row) -> ReadLine:
+    """A printed line from its boxes, with the gaps between them and at its two ends."""
+    gaps: list[int] = [0]
+    at = 0
+    for box in row.boxes:
+        gaps.extend(at + gap for gap in box.gaps)
+        at += len(box.confidences)
+        gaps.append(at)
+    xs = [x for box in row.boxes for x, _ in box.corners]
+    ys = [y for box in row.boxes for _, y in box.corners]
+    return ReadLine(
+        " ".join(box.text for box in row.boxes),
+        tuple(c for box in row.boxes for c in box.confidences),
+        (int(min(xs)), int(min(ys)), int(max(xs)) + 1, int(max(ys)) + 1),
+        row.depth,
+        tuple(sorted(set(gaps))),
     )
-    return ReadLine(" ".join(r.text for r in row), tuple(c for r in row for c in r.confidences), box)
 
 
 def _preview(gray: Image, scale: float) -> bytes:

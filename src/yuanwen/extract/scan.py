@@ -22,6 +22,12 @@ Page = Sequence[Line] | OcrPage
 # below 0.95 (0.53 to 0.92), and 99.67% of the 12,179 it read right scored at or above it; at 0.9
 # one misread character in 7 would pass as sure.
 UNCERTAIN_BELOW = 0.95
+# A page is hardly legible when OCR read less than this share of its text block's ink (none when it
+# read nothing at all), or doubted more than this share of the characters it read: the test scans
+# read whole give 0.97-1.00 and at most 2.5%, a copy whose toner ran out across the page (OCR read
+# 50-80% of it) 0.92-0.94 and 11-22% (tests/test_extract_scan_layout.py).
+LEGIBLE_SHARE = 0.5
+DOUBTFUL_SHARE = 0.06
 # A4 is 595 points wide: a page image is scaled so, since a scan's resolution is rarely recorded.
 _PAGE_POINTS = 595.0
 
@@ -35,6 +41,9 @@ class _Builder:
     anchors: list[Anchor] = field(default_factory=list)
     read: list[Span] = field(default_factory=list)
     doubtful: list[int] = field(default_factory=list)
+    gaps: list[int] = field(default_factory=list)
+    poor: list[Span] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     lines: list[OcrLine] = field(default_factory=list)
     images: list[bytes] = field(default_factory=list)
 
@@ -64,15 +73,24 @@ def assemble(pages: Sequence[Page], name: str, kind: str) -> Document:
             uncertain=_spans(builder.doubtful),
             lines=tuple(builder.lines),
             images=tuple(builder.images),
+            gaps=tuple(builder.gaps),
+            poor=tuple(builder.poor),
         )
-    return Document(path=name, format=kind, text="".join(builder.parts), anchors=tuple(builder.anchors), ocr=evidence)
+    return Document(
+        path=name,
+        format=kind,
+        text="".join(builder.parts),
+        anchors=tuple(builder.anchors),
+        ocr=evidence,
+        warnings=tuple(builder.warnings),
+    )
 
 
 def _printed(page: Page) -> Sequence[Line]:
     if not isinstance(page, OcrPage):
         return page
     scale = _PAGE_POINTS / page.width
-    return [Line(line.text, line.box[3] * scale) for line in page.lines]
+    return [Line(line.text, line.depth * scale) for line in page.lines]
 
 
 def _add_ocr_page(builder: _Builder, page: OcrPage, kept: list[int], number: int) -> None:
@@ -81,16 +99,32 @@ def _add_ocr_page(builder: _Builder, page: OcrPage, kept: list[int], number: int
         line = page.lines[index]
         text = close_cjk_gaps(line.text)
         at = builder.add(text + "\n")
-        builder.doubtful.extend(at + i for i in _doubtful(text, line))
+        visible = [i for i, char in enumerate(text) if not char.isspace()]
+        builder.doubtful.extend(at + i for i in _doubtful(visible, line))
+        builder.gaps.extend(at + (visible[gap] if gap < len(visible) else len(text)) for gap in line.gaps)
         box = tuple(round(v * page.preview_scale) for v in line.box)
         builder.lines.append(OcrLine(Span(at, at + len(text)), number, (box[0], box[1], box[2], box[3])))
     builder.read.append(Span(start, builder.offset))
     builder.images.append(page.preview)
+    warning = _poor(page, number)
+    if warning:
+        builder.poor.append(Span(start, builder.offset))
+        builder.warnings.append(warning)
 
 
-def _doubtful(text: str, line: ReadLine) -> list[int]:
+def _poor(page: OcrPage, number: int) -> str | None:
+    """The warning for a page OCR could hardly read, or None."""
+    if page.read_share < LEGIBLE_SHARE:
+        return f"第 {number} 页扫描质量差：约 {1 - page.read_share:.0%} 的文字未能识别，请换清晰的扫描件"
+    confidences = [c for line in page.lines for c in line.confidences]
+    doubtful = sum(c < UNCERTAIN_BELOW for c in confidences) / max(1, len(confidences))
+    if doubtful > DOUBTFUL_SHARE:
+        return f"第 {number} 页扫描质量差：{doubtful:.0%} 的文字识别没有把握，请换清晰的扫描件"
+    return None
+
+
+def _doubtful(visible: list[int], line: ReadLine) -> list[int]:
     """Offsets in the line's text of the characters read below the confidence threshold."""
-    visible = [i for i, char in enumerate(text) if not char.isspace()]
     return [i for i, confidence in zip(visible, line.confidences, strict=True) if confidence < UNCERTAIN_BELOW]
 
 

@@ -120,11 +120,15 @@ def _reviewed(report: Report, tracked: bool) -> bytes:
     firsts = [report.findings[group.members[0]] for group in seen.groups]
     anchors = [_anchor(target.runs.text, f.reprint_span) for f in firsts]
     points = [Span(e.span.start, e.span.start) for e in chosen]
-    spans = (*anchors, *(e.span for e in chosen), *points)
+    # How the text was read (a page OCR could hardly read) is said once more, on its first character.
+    start = _anchor(target.runs.text, Span(0, 0))
+    spans = (*anchors, *(e.span for e in chosen), *points, start)
     target.runs.split(offset for span in spans for offset in (span.start, span.end))
     date = _now()
     marked = {edit.span: _track(target.runs, edit, _FIRST_REVISION + 2 * i, date) for i, edit in enumerate(chosen)}
     notes: list[tuple[tuple[_Element, _Element] | None, str]] = []
+    if report.reprint.warnings:
+        notes.append((_ends(target.runs.within(start)), "【注意】" + "\n".join(report.reprint.warnings)))
     for group, finding, anchor in zip(seen.groups, firsts, anchors, strict=True):
         ends = marked.get(finding.reprint_span) or _ends(target.runs.within(anchor))
         notes.append((ends, group_comment(finding, group, tracked)))

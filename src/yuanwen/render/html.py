@@ -221,7 +221,10 @@ def _page(report: Report, seen: Review, body: str) -> str:
     """The whole page around the rows: verdict and summary lines, filters, the list, toolbar, strip."""
     style, script = asset("report.css"), asset("report.js")
     worst = next((g.severity for g in seen.groups), "none")
-    notes = "".join(f'<p class="meta">{escape(line)}</p>' for line in seen.notes[:-1])
+    warned = set(report.reprint.warnings)
+    notes = "".join(
+        f'<p class="meta{" warning" if line in warned else ""}">{escape(line)}</p>' for line in seen.notes[:-1]
+    )
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

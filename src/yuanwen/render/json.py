@@ -18,7 +18,8 @@ def report_dict(report: Report) -> dict[str, Any]:
     return (
         {
             "schema": SCHEMA,
-            "reprint": {"path": document.path, "format": document.format, "chars": len(document.text)},
+            "reprint": {"path": document.path, "format": document.format, "chars": len(document.text)}
+            | ({"warnings": list(document.warnings)} if document.warnings else {}),
             "sources": [
                 {
                     "id": s.id,
