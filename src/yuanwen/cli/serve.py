@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from yuanwen.cli.common import fail, guarded, library_option
+from yuanwen.cli.common import fail, guarded, library_option, time_limit_option
+from yuanwen.workers import DEFAULT_TIME_LIMIT
 
 _MB = 1024 * 1024
 
@@ -21,7 +22,7 @@ _MB = 1024 * 1024
 )
 @click.option("--max-upload", default=50, show_default=True, type=click.IntRange(1, 64), help="一次上传的上限（MB）。")
 @click.option("--workers", type=click.IntRange(1, 64), help="同时核对的进程数（默认：CPU 核数）。")
-@click.option("--time-limit", default=120.0, show_default=True, type=click.FloatRange(1), help="每次核对的时限（秒）。")
+@time_limit_option(DEFAULT_TIME_LIMIT)
 def serve(
     host: str,
     port: int,

@@ -13,7 +13,7 @@ from yuanwen.model import SEVERITIES
 from yuanwen.render.html import asset, content_policy
 from yuanwen.render.text import SEVERITY_NAMES
 
-STATUS_NAMES = {"ok": "已核对", "failed": "无法核对", "no-source": "找不到原文"}
+STATUS_NAMES = {"ok": "已核对", "failed": "无法核对", "no-source": "找不到原文", "skipped": "已跳过"}
 
 
 def index_head() -> str:

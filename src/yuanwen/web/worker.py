@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
 
 from yuanwen.errors import YuanwenError
@@ -19,8 +19,6 @@ from yuanwen.web.records import Output, Records
 
 # What `yuanwen fix` restores when no --only is given: the wording and the punctuation.
 _WARM_UP = "习近平在中共中央政治局第五次集体学习时强调，加快建设教育强国，为中华民族伟大复兴提供有力支撑。" * 3
-# What a worker says once it has loaded everything, before its first job.
-READY = "ready"
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -51,12 +49,9 @@ class Outcome:
     timed_out: bool = False
 
 
-def work(connection: Connection, library: str) -> None:
-    """A worker process's main loop."""
-    worker = _Worker(Path(library))
-    connection.send(READY)
-    while (job := connection.recv()) is not None:
-        connection.send(worker.run(job))
+def serving(library: str) -> Callable[[Job], Outcome]:
+    """In a new worker process: what answers its jobs (yuanwen.workers runs the loop)."""
+    return _Worker(Path(library)).run
 
 
 class _Worker:
