@@ -54,7 +54,7 @@ class Worker(Generic[Answer]):
     def __init__(self, context: SpawnContext, start: Start, args: tuple[Any, ...]) -> None:
         self._context, self._start, self._args = context, start, args
         self._process, self._pipe = self._spawn()
-        self._ready = False
+        self._ready = self._stopped = False
 
     def _spawn(self) -> tuple[SpawnProcess, Connection]:
         parent, child = self._context.Pipe()
@@ -86,11 +86,13 @@ class Worker(Generic[Answer]):
         self._process.kill()
         self._process.join()
         self._pipe.close()
-        self._process, self._pipe = self._spawn()
-        self._ready = False
+        if not self._stopped:  # a job that ends as its worker is stopped starts no new one
+            self._process, self._pipe = self._spawn()
+            self._ready = False
 
     def stop(self) -> None:
         """Ask the worker to end; kill it when it does not within STOP_SECONDS."""
+        self._stopped = True
         with contextlib.suppress(OSError):
             self._pipe.send(None)
         self._process.join(STOP_SECONDS)
