@@ -57,12 +57,13 @@ def test_a_document_over_the_time_limit_is_a_failed_row(archive: Archive, spark:
     (folder / "stuck.pdf").write_bytes(page_tree_pdf(MAX_PAGES, runs=5000))  # minutes inside PDFium
     (folder / "excerpt.txt").write_bytes((archive.folder / "excerpts" / "excerpt-001.txt").read_bytes())
     started = time.monotonic()
-    run(spark, archive.library, [str(folder)], str(tmp_path / "out"), CheckOptions(), time_limit=3)
+    run(spark, archive.library, [str(folder)], str(tmp_path / "out"), CheckOptions(), time_limit=5)
     documents = {Path(row.path).name: row for row in spark.read.parquet(str(tmp_path / "out" / "documents")).collect()}
     assert (
-        documents["stuck.pdf"].status == "failed" and documents["stuck.pdf"].reason == "核对超时（超过 3 秒），已中止"
+        documents["stuck.pdf"].status == "failed" and documents["stuck.pdf"].reason == "核对超时（超过 5 秒），已中止"
     )
-    assert documents["excerpt.txt"].status == "ok" and time.monotonic() - started < 90
+    assert documents["excerpt.txt"].status == "ok", documents["excerpt.txt"].reason
+    assert time.monotonic() - started < 90
 
 
 def test_bad_usage_is_one_line_and_exit_2(tmp_path: Path) -> None:

@@ -151,9 +151,11 @@ def _audit_partition(items: Iterable[Item], library: str, rules: tuple[str, ...]
 def checking(library: str, rules: tuple[str, ...]) -> Callable[[Item], Rows]:
     """In a worker process: the library opened once, read-only; what turns a document into its rows."""
     from yuanwen.audit import outcome_of
+    from yuanwen.audit.outcome import prepare
     from yuanwen.library import Library
 
     options = CheckOptions(rule_files=tuple(Path(name) for name in rules))
+    prepare(options)
     opened = Library.reading(Path(library), immutable=True)
 
     def rows(item: Item) -> Rows:

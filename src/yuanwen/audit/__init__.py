@@ -26,7 +26,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from yuanwen.audit.outcome import Outcome, audited, failed, skipped
+from yuanwen.audit.outcome import Outcome, audited, failed, prepare, skipped
 from yuanwen.audit.state import REPORTS, STATE_FILE, Done, State, Totals
 from yuanwen.audit.walk import Input, entries
 from yuanwen.errors import InputError, YuanwenError
@@ -322,11 +322,7 @@ _worker: list[_Worker] = []
 
 def _start_worker(library: Path, options: CheckOptions, reports: Path) -> Callable[[tuple[Item, str]], Done]:
     """In a new worker process: open the library and load the rules once; what checks its documents."""
-    from yuanwen.rules import load_rules
-    from yuanwen.words import rules_segmenter
-
-    # Built here, once: the rules and the word segmenter holding their names (then cached, ~1 s).
-    rules_segmenter(load_rules(options.rule_files))
+    prepare(options)
     _worker.append(_Worker(Library.reading(library), options, reports))
     return _audit_job
 

@@ -112,7 +112,11 @@ def outputs(report: Report, upload: Upload) -> list[Output]:
 def _read(upload: Upload) -> Document:
     from yuanwen.extract import read_bytes
 
-    return read_bytes(Path(upload.path).read_bytes(), upload.name)
+    try:
+        data = Path(upload.path).read_bytes()
+    except FileNotFoundError as error:  # removed as the server stops, its check cancelled
+        raise YuanwenError(f"上传的文件已被删除（服务正在停止？）：{upload.name}") from error
+    return read_bytes(data, upload.name)
 
 
 def _titles(report: Report) -> list[str]:
