@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SYSTEM_STAMP := $(VENV)/.system
 
-.PHONY: demo test lint bench eval clean
+.PHONY: demo test lint bench eval fuzz clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -55,6 +55,12 @@ bench: $(STAMP) $(SYSTEM_STAMP)
 # (tests/test_evaluation.py holds the floors `make test` enforces).
 eval: $(STAMP)
 	$(BIN)/python tests/evaluation.py
+
+# Hypothesis's random exploration, which `make test` leaves out so that no test depends on luck:
+# every property test, drawn anew FUZZ_ROUNDS times; keep each failure it prints as an @example.
+FUZZ_ROUNDS ?= 5
+fuzz: $(STAMP)
+	for round in $$(seq $(FUZZ_ROUNDS)); do $(BIN)/pytest -q -m hypothesis --hypothesis-profile fuzz -p no:cacheprovider || exit 1; done
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from pairs import CORPUS, ROOT, edited_excerpt, large_source, process_seconds
+from pairs import CORPUS, ROOT, edited_excerpt, large_source, process_seconds, require_corpus
 
 EXAMPLES = ROOT / "examples"
 
@@ -83,6 +83,7 @@ def booklet_in_library(runs: int = 15) -> tuple[float, int]:
     from yuanwen.library import Library
     from yuanwen.model import Document
 
+    require_corpus()
     parts = ["学习资料汇编\n第 3 期\n\n"]
     for name, start, count, word, new in BOOKLET:
         lines = [line for line in (CORPUS / name).read_text(encoding="utf-8").splitlines() if line]

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from pairs import CORPUS, HEADER
+from pairs import CORPUS, HEADER, require_corpus
 from yuanwen.fingerprint import content_of, gram_hashes, key_of
 from yuanwen.library import Library, Metadata, first_line
 from yuanwen.locate import locate
@@ -46,6 +46,7 @@ class Query:
 @cache
 def corpus_sentences() -> list[str]:
     """Every sentence of the corpus of four characters or more, in corpus order."""
+    require_corpus()
     return [
         sentence
         for path in sorted(CORPUS.glob("*.txt"))

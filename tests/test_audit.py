@@ -39,7 +39,9 @@ def test_each_row_is_what_check_says_of_the_document_alone(archive: Archive, aud
     assert len(cut) == 1 and cut[0].endswith("cut.warc.gz") and rows[cut[0]]["status"] == "failed"
     assert rows[cut[0]]["reason"].startswith("网页存档已损坏")
     for name, expected in alone.items():
+        dated = rows[name].pop("date"), rows[name].pop("date_from")
         assert rows[name] == {"path": name, **expected}, name
+        assert dated[1] in ("文内日期", "抓取时间", "文件修改时间") and len(dated[0]) == 10, (name, dated)
     statuses = [row["status"] for row in rows.values()]
     assert statuses.count("failed") == 5 and statuses.count("no-source") >= 23 and statuses.count("ok") >= 240
 
@@ -216,17 +218,17 @@ def test_in_a_browser_the_index_sorts_and_filters(browser: Any, audited: Path) -
     page = _open(browser, audited / "index.html", problems)
     assert page.inner_text("#shown") == "显示 300 份，共 300 份"
     page.select_option("#status", "failed")
-    assert page.locator("tbody tr:visible").count() == 5
+    assert page.locator("#documents tbody tr:visible").count() == 5
     page.select_option("#status", "")
     page.fill("#filter", "booklet-")
-    assert page.locator("tbody tr:visible").count() == 40
+    assert page.locator("#documents tbody tr:visible").count() == 40
     page.fill("#filter", "")
     critical = page.locator("th", has_text="严重")
     critical.click()
     critical.click()
-    counts = [int(text) for text in page.locator("tbody tr td:nth-child(4)").all_inner_texts()]
+    counts = [int(text) for text in page.locator("#documents tbody tr td:nth-child(4)").all_inner_texts()]
     assert counts == sorted(counts, reverse=True) and counts[0] > 0
-    page.locator("tbody tr a").first.click()
+    page.locator("#documents tbody tr a").first.click()
     assert page.title().startswith("原文核对报告")
     assert problems == []
 
@@ -239,5 +241,5 @@ def test_in_a_browser_a_hostile_file_name_runs_nothing(browser: Any, archive: Ar
     out = tmp_path / "out"
     run_cli("audit", folder, "--library", archive.library, "--out", out, "--jobs", "1")
     page = _open(browser, out / "index.html", [])
-    assert page.locator("tbody a").inner_text() == str(hostile)
+    assert page.locator("#documents tbody a").inner_text() == str(hostile)
     assert page.evaluate("window.__pwned") is None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, EXAMPLES, run_cli, run_json
+from conftest import EXAMPLES, run_cli, run_json
 from yuanwen import extract
 from yuanwen.cli import cli
 
@@ -54,6 +54,9 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     binary.write_bytes(bytes(range(256)) * 40)
     latin = tmp_path / "latin.txt"
     latin.write_bytes(b"\x80\x81\xff\xfe\xfd" * 10 + b"\xc3")
+    unrelated = tmp_path / "unrelated.txt"
+    park = "本市今年将新建三座公园，改造两百条背街小巷，让市民出门见绿、推窗见景。\n"
+    unrelated.write_text(park * 20, encoding="utf-8")
     return {
         "missing": (tmp_path / "nope.txt", "找不到文件"),
         "directory": (tmp_path, "文件夹"),
@@ -61,7 +64,7 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
         "blank": (blank, "文件是空的"),
         "binary": (binary, "不是文本文件"),
         "undecodable": (latin, "无法识别文件编码"),
-        "unrelated": (CORPUS / "0001.txt", "没有足够的共同文本"),
+        "unrelated": (unrelated, "没有足够的共同文本"),
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import needs_corpus
 from evaluation import EDITS, Score, cases, score
 from yuanwen.check import check
 from yuanwen.fix import RESTORED_KINDS, corrected
@@ -14,6 +15,7 @@ from yuanwen.model import Document
 # omission precision 0.584, insertion precision 0.704, critical recall 0.760, 55 false criticals.
 # The floors leave room for a finding or two lost to a change elsewhere, not for a kind of edit missed.
 FLOORS = {"precision": 0.97, "recall": 0.97, "critical_recall": 0.98, "exact": 0.9}
+pytestmark = needs_corpus
 
 
 @pytest.fixture(scope="module")

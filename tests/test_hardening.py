@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, EXAMPLES
+from conftest import CORPUS, EXAMPLES, needs_corpus
 from hostile import (
     DOCX_RELS,
     DOCX_TYPES,
@@ -251,9 +251,10 @@ def test_6_fix_onto_the_reprint_itself_on_a_full_disk_keeps_it(tmp_path: Path) -
 def test_7_a_full_disk_is_named_and_what_was_committed_is_said_and_kept(tmp_path: Path) -> None:
     texts = tmp_path / "texts"
     texts.mkdir()
-    corpus = [path.read_text(encoding="utf-8") for path in sorted(CORPUS.glob("*.txt"))]
+    source = SOURCE.read_text(encoding="utf-8")
     for number in range(1200):  # distinct short texts: several batches of 256
-        (texts / f"{number:04}.txt").write_text(f"第{number}篇。{corpus[number % len(corpus)][:400]}", encoding="utf-8")
+        at = number % 40 * 50
+        (texts / f"{number:04}.txt").write_text(f"第{number}篇。{source[at : at + 400]}", encoding="utf-8")
     with small_disk(tmp_path, 1536) as disk:
         library = disk.folder / "lib.sqlite3"
         result = run_yuanwen("library", "--library", library, "import", texts, preexec=disk.preexec, timeout=120)
@@ -337,6 +338,7 @@ def test_11_an_unsupported_encoding_is_named(tmp_path: Path, encoding: str, name
     assert named in one_line(run_yuanwen("check", text, "--source", SOURCE))
 
 
+@needs_corpus
 def test_11_an_import_into_a_damaged_library_is_refused(tmp_path: Path) -> None:
     library = tmp_path / "lib.sqlite3"
     assert run_yuanwen("library", "--library", library, "import", CORPUS).returncode == 0

@@ -6,7 +6,7 @@ import click
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import CORPUS, EXAMPLES
+from conftest import EXAMPLES, TEXT_FILES
 from yuanwen.chars import is_punctuation
 from yuanwen.check import check
 from yuanwen.diff import fold_width
@@ -14,7 +14,7 @@ from yuanwen.model import Document, Report
 from yuanwen.numbers import tokens
 from yuanwen.render import renderer
 
-TEXTS = {p.name: p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))}
+TEXTS = {p.name: p.read_text(encoding="utf-8") for p in TEXT_FILES}
 SOURCE = (EXAMPLES / "source.txt").read_text(encoding="utf-8")
 REPRINT = (EXAMPLES / "reprint.txt").read_text(encoding="utf-8")
 _NUMBER_MARKS = ".．%％‰"

@@ -19,6 +19,7 @@ from yuanwen.library import BATCH, FILE_NAME, Library
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 from bench_library import recombined_texts
+from conftest import corpus_files
 
 YUANWEN = Path(sys.executable).parent / "yuanwen"
 # Enough files that an import takes seconds, so the kill surely lands in the middle of it.
@@ -28,6 +29,7 @@ FILES = 6000
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """FILES distinct texts of ~1,500 characters made from the corpus, one file each."""
+    corpus_files()  # the texts are recombined from its sentences
     path = tmp_path_factory.mktemp("texts")
     for number, text in enumerate(recombined_texts(FILES, chars=1500, seed=9)):
         (path / f"{number:05}.txt").write_text(text, encoding="utf-8")

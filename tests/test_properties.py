@@ -8,13 +8,13 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import CORPUS, EXAMPLES
+from conftest import EXAMPLES, TEXT_FILES
 from yuanwen.check import check
 from yuanwen.model import Document, Report
 
 SOURCE = (EXAMPLES / "source.txt").read_text(encoding="utf-8")
 REPRINT = (EXAMPLES / "reprint.txt").read_text(encoding="utf-8")
-TEXTS = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+TEXTS = [p.read_text(encoding="utf-8") for p in TEXT_FILES]
 _HAN = re.compile(r"[\u4e00-\u9fff]{2}")
 # Characters found in none of the corpus texts, so a substitution by them cannot be mistaken.
 _STRANGE = "鼐鼒"

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from lxml import html as lxml_html
 
-from conftest import CORPUS, EXAMPLES, run_cli
+from conftest import CORPUS, EXAMPLES, needs_corpus, run_cli
 from yuanwen.check import check
 from yuanwen.extract import read_document
 from yuanwen.model import Document, Report
@@ -98,6 +98,7 @@ def _paragraphs(text: str) -> list[str]:
     return [line for line in ("".join(c for c in line if c not in ZERO_WIDTH) for line in text.split("\n")) if line]
 
 
+@needs_corpus
 @pytest.mark.parametrize(
     ("source_marks", "reprint_marks"),
     [("\u200d", ""), ("", "\u200d"), ("\u200d", "\ufeff\u200b"), ("\u2060\u00ad", "\u200c")],

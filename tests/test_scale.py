@@ -8,11 +8,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
+from conftest import needs_corpus
 from pairs import edited_excerpt, large_source
 from yuanwen.check import check
 from yuanwen.model import Document
 
 
+@needs_corpus
 def test_every_planted_edit_of_a_long_excerpt_is_found() -> None:
     source = large_source(300_000)
     excerpt = edited_excerpt(source, seed=7)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, EXAMPLES, ROOT
+from conftest import CORPUS, EXAMPLES, ROOT, SHARED, corpus_files
 from test_golden import CASES, _sections
 from yuanwen.check import check
 from yuanwen.extract import read_each
@@ -53,7 +53,7 @@ def _booklet() -> str:
 def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("snapshots") / FILE_NAME
     with Library(path) as opened:
-        results = opened.import_documents(read_each([*sorted(CORPUS.glob("*.txt")), EXAMPLES / "source.txt"]))
+        results = opened.import_documents(read_each([*corpus_files(), EXAMPLES / "source.txt"]))
         assert all(result.error is None for result in results)
     return path
 
@@ -66,8 +66,8 @@ def _in_library(path: Path, reprint: Document) -> Report:
 def _rendered(report: Report, output: str) -> str:
     text = renderer(output)(report)
     assert isinstance(text, str)
-    # Library origins are absolute paths of this checkout.
-    return text.replace(str(ROOT), "<repo>")
+    # Library origins are absolute paths of this checkout and of the shared texts beside it.
+    return text.replace(str(SHARED), "<shared>").replace(str(ROOT), "<repo>")
 
 
 def _compare(name: str, actual: str) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from conftest import CORPUS, EXAMPLES, run_cli
+from conftest import CORPUS_FILES, EXAMPLES, needs_corpus, run_cli
 from web_server import serving
 
 REPRINT, SOURCE = EXAMPLES / "reprint.txt", EXAMPLES / "source.txt"
@@ -130,10 +130,11 @@ def test_serve_refuses_an_open_address_without_a_token(tmp_path: Path) -> None:
     assert result.output.strip() == "yuanwen：错误：在 0.0.0.0 上提供服务会让其他机器访问，须用 --token-file 设定口令"
 
 
+@needs_corpus
 def test_queue_position_and_time_limit(tmp_path: Path) -> None:
     """With one worker busy, the next check waits its turn; one over the time limit fails and the server goes on."""
     # The corpus against itself with one word changed throughout: ~2.4 s of checking on an idle machine.
-    source = "".join(path.read_text(encoding="utf-8") for path in sorted(CORPUS.glob("*.txt")))
+    source = "".join(path.read_text(encoding="utf-8") for path in CORPUS_FILES)
     with serving(tmp_path, "--workers", "1", "--time-limit", "1") as server, server.client() as client:
         edited = {"reprint": source.replace("发展", "发扬"), "source": source}
         slow = client.post("/api/checks", json=edited).json()["id"]

@@ -8,6 +8,8 @@
 3. in each partition (mapPartitions): open the executor's copy of the library once, read-only and
    immutable, and turn each document into its rows (yuanwen.audit.outcome, as `yuanwen audit` does)
 4. write OUT/documents/ and OUT/findings/ as Parquet, the columns of summary.jsonl and findings.jsonl
+5. group the findings by what they changed (yuanwen.lineage) across the cluster; the deviations two
+   documents or more share come to the driver, which draws the families: OUT/shared/, OUT/families/
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import io
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +34,7 @@ if TYPE_CHECKING:
     from pyspark.sql.types import StructType
 
     from yuanwen.audit import Item
+    from yuanwen.lineage import Version
 
 # Partitions per core of the cluster: small enough that a slow document (a long booklet) does not
 # hold a whole core's share back, large enough that opening the library per partition costs little.
@@ -39,6 +43,8 @@ _FINDING_TEXT = ("kind", "severity", "source_id", "source_text", "reprint_text")
 _FINDING_TAIL = ("message", "rule")
 # One document's summary row and finding rows.
 Rows = tuple[dict[str, Any], list[dict[str, Any]]]
+# The earliest and latest carrier of a shared error: the columns named after each.
+_ENDS = ("", "_date", "_date_from")
 
 
 def documents_schema() -> StructType:
@@ -51,7 +57,7 @@ def documents_schema() -> StructType:
             *(StructField(name, StringType()) for name in ("path", "status", "reason")),
             StructField("sources", ArrayType(source)),
             *(StructField(severity, IntegerType()) for severity in SEVERITIES),
-            *(StructField(name, StringType()) for name in ("worst_rule", "worst_text")),
+            *(StructField(name, StringType()) for name in ("worst_rule", "worst_text", "date", "date_from")),
         ]
     )
 
@@ -97,7 +103,83 @@ def run(
     spark.createDataFrame(rows, documents).write.mode("overwrite").parquet(f"{output}/documents")
     found = outcomes.flatMap(lambda outcome: [_in_order(f, findings.fieldNames()) for f in outcome[1]])
     spark.createDataFrame(found, findings).write.mode("overwrite").parquet(f"{output}/findings")
+    _write_lineage(spark, outcomes, output)
     outcomes.unpersist()
+
+
+def _write_lineage(spark: SparkSession, outcomes: RDD[Rows], output: str) -> None:
+    """OUT/shared/ and OUT/families/: findings grouped on the cluster, the shared ones drawn into families."""
+    from yuanwen.audit.shared import family_row, rank, shared_row
+    from yuanwen.lineage import families, shared_error
+
+    grouped = outcomes.flatMap(_marks).groupByKey().filter(lambda keyed: len({v.path for _, v in keyed[1]}) >= 2)
+    shared_marks = grouped.mapValues(list).collect()
+    carriers = {version.path for _, marked in shared_marks for _, version in marked}
+    versions: dict[str, list[Version]] = {}
+    for version in outcomes.map(lambda outcome: _version(outcome[0])).filter(lambda v: v.path in carriers).collect():
+        versions.setdefault(version.path, []).append(version)
+    shared = sorted((shared_error(key, marked, versions) for key, marked in shared_marks), key=rank)
+    documents = outcomes.flatMap(lambda outcome: [(s["id"], outcome[0]["path"]) for s in outcome[0]["sources"]])
+    copies = documents.distinct().countByKey()
+    rows = [shared_row(error) for error in shared]
+    spark.createDataFrame(rows, shared_schema()).write.mode("overwrite").parquet(f"{output}/shared")
+    trees = [family_row(family) for family in families(shared, copies)]
+    spark.createDataFrame(trees, families_schema()).write.mode("overwrite").parquet(f"{output}/families")
+
+
+def _marks(outcome: Rows) -> list[tuple[str, tuple[dict[str, Any], Version]]]:
+    """Each finding of a document keyed by what it changed, with the document's version (info findings left out)."""
+    from yuanwen.lineage import error_key
+
+    row, found = outcome
+    version = _version(row)
+    return [(key, (finding, version)) for finding in found if (key := error_key(finding)) is not None]
+
+
+def _version(row: dict[str, Any]) -> Version:
+    from yuanwen.lineage import Version
+
+    return Version(row["path"], row["date"], row["date_from"], 0)
+
+
+def shared_schema() -> StructType:
+    """The columns of shared.jsonl."""
+    from pyspark.sql.types import ArrayType, IntegerType, StringType, StructField, StructType
+
+    fix = StructType([StructField("path", StringType()), StructField("date", StringType())])
+    text = ("source_text", "reprint_text")
+    return StructType(
+        [
+            *(StructField(name, StringType()) for name in ("id", "source_id")),
+            StructField("source_span", ArrayType(IntegerType())),
+            *(StructField(name, StringType()) for name in ("severity", "rule", *text)),
+            StructField("count", IntegerType()),
+            StructField("documents", ArrayType(StringType())),
+            *(StructField(f"{end}{part}", StringType()) for end in ("earliest", "latest") for part in _ENDS),
+            StructField("fixed", ArrayType(fix)),
+        ]
+    )
+
+
+def families_schema() -> StructType:
+    """The columns of families.jsonl: each member with its parent, the errors that tie them and how strongly."""
+    from pyspark.sql.types import ArrayType, DoubleType, StringType, StructField, StructType
+
+    member = StructType(
+        [
+            *(StructField(name, StringType()) for name in ("path", "date", "parent")),
+            StructField("ties", ArrayType(StringType())),
+            StructField("strength", DoubleType()),
+            StructField("confidence", StringType()),
+        ]
+    )
+    return StructType(
+        [
+            *(StructField(name, StringType()) for name in ("source_id", "root")),
+            StructField("errors", ArrayType(StringType())),
+            StructField("members", ArrayType(member)),
+        ]
+    )
 
 
 def _items(spark: SparkSession, sources: list[str]) -> RDD[Item]:
@@ -109,7 +191,8 @@ def _items(spark: SparkSession, sources: list[str]) -> RDD[Item]:
         table = reader(*sources).select("id", "text")
         return table.rdd.map(lambda row: Item(str(row.id), str(row.id), None, data=str(row.text).encode("utf-8")))
     files = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(sources)
-    return files.select("path", "content").rdd.flatMap(lambda row: _file_items(_name(row.path), bytes(row.content)))
+    columns = files.select("path", "modificationTime", "content").rdd
+    return columns.flatMap(lambda row: _file_items(_name(row.path), row.modificationTime, bytes(row.content)))
 
 
 def _name(uri: str) -> str:
@@ -117,12 +200,15 @@ def _name(uri: str) -> str:
     return uri.removeprefix("file:") if uri.startswith("file:/") else uri
 
 
-def _file_items(name: str, data: bytes) -> Iterable[Item]:
+def _file_items(name: str, changed: datetime, data: bytes) -> Iterable[Item]:
     from yuanwen.audit import Item, starts_web_archive, web_pages
+    from yuanwen.audit.outcome import FILE_TIME
 
     if starts_web_archive(data[:512]):
         return list(web_pages(io.BytesIO(data), name))
-    return [Item(name, name, None, data=data)]
+    # The day it was last changed in UTC, as `yuanwen audit` dates a file (Spark hands back local time).
+    day = changed.astimezone(UTC).date().isoformat()
+    return [Item(name, name, None, data=data, date=day, date_from=FILE_TIME)]
 
 
 def _audit_partition(items: Iterable[Item], library: str, rules: tuple[str, ...], limit: float) -> Iterator[Rows]:
@@ -133,7 +219,7 @@ def _audit_partition(items: Iterable[Item], library: str, rules: tuple[str, ...]
 
     from pyspark import SparkFiles
 
-    from yuanwen.audit.outcome import failed
+    from yuanwen.audit import stopped
     from yuanwen.workers import Stopped, Worker
 
     paths = (SparkFiles.get(library), tuple(SparkFiles.get(name) for name in rules))
@@ -142,7 +228,7 @@ def _audit_partition(items: Iterable[Item], library: str, rules: tuple[str, ...]
         for item in items:
             answer = worker.call(item, limit)
             if isinstance(answer, Stopped):
-                answer = failed(item.name, answer.reason).row, []
+                answer = stopped(item, answer.reason).row, []
             yield answer
     finally:
         worker.stop()

@@ -21,12 +21,23 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from yuanwen.audit.outcome import Outcome, audited, failed, prepare, skipped
+from yuanwen.audit.outcome import (
+    CRAWLED,
+    FILE_TIME,
+    OWN_DATE,
+    Outcome,
+    audited,
+    failed,
+    own_date,
+    prepare,
+    skipped,
+)
 from yuanwen.audit.state import REPORTS, STATE_FILE, Done, State, Totals
 from yuanwen.audit.walk import Input, entries
 from yuanwen.errors import InputError, YuanwenError
@@ -63,6 +74,8 @@ class Item:
     data: bytes | None = None
     error: str | None = None  # why it cannot be read at all, known before any check
     skipped: bool = False  # the error says why it is not read at all (a link, a device, no permission)
+    date: str = ""  # the ISO date a web archive crawled the page, or the file was last changed
+    date_from: str = ""
 
 
 @dataclass(frozen=True)
@@ -113,7 +126,8 @@ def documents(files: Iterable[Input]) -> Iterator[Item]:
             if entry.skipped is not None:
                 yield Item(name, name, None, error=entry.skipped, skipped=True)
             elif not entry.warc:
-                yield Item(name, name, _file_digest(entry.path), path=entry.path)
+                digest, date = _file_digest(entry.path), _file_date(entry.path)
+                yield Item(name, name, digest, path=entry.path, date=date, date_from=FILE_TIME)
             else:
                 with entry.path.open("rb") as stream:
                     yield from web_pages(stream, name)
@@ -171,10 +185,20 @@ def _is_page(record: ArcWarcRecord) -> bool:
 def _page(record: ArcWarcRecord, uid: str) -> Item:
     """A page's bytes (transfer and content encodings undone), refused past the size check reads."""
     url = record.rec_headers.get_header("WARC-Target-URI") or uid
+    crawled = (record.rec_headers.get_header("WARC-Date") or "")[:10]
     data = record.content_stream().read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        return Item(url, uid, None, error=f"网页过大（上限 {MAX_BYTES // (1024 * 1024)} MB）：{url}")
-    return Item(url, uid, hashlib.sha256(data).hexdigest(), data=data)
+        too_large = f"网页过大（上限 {MAX_BYTES // (1024 * 1024)} MB）：{url}"
+        return Item(url, uid, None, error=too_large, date=crawled, date_from=CRAWLED)
+    return Item(url, uid, hashlib.sha256(data).hexdigest(), data=data, date=crawled, date_from=CRAWLED)
+
+
+def _file_date(path: Path) -> str:
+    """A file's date for lineage: the day it was last changed (UTC), or "" when it cannot be told."""
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, UTC).date().isoformat()
+    except OSError:
+        return ""
 
 
 def _file_digest(path: Path) -> str:
@@ -270,7 +294,7 @@ def _in_worker(
         counter.working.pop(item.uid, None)
         idle.put(worker)
     if isinstance(answer, Stopped):
-        return Done(item.uid, key, failed(item.name, answer.reason).row, [], None)
+        return Done(item.uid, key, stopped(item, answer.reason).row, [], None)
     return answer
 
 
@@ -345,8 +369,20 @@ def _audit_one(item: Item, key: str) -> Done:
 def outcome_of(item: Item, library: Library, options: CheckOptions) -> Outcome:
     """One document's outcome: the failure its walk found, or its check against the library."""
     if item.error is not None:
-        return (skipped if item.skipped else failed)(item.name, item.error)
-    return audited(item.name, partial(_read, item), library, options)
+        return _dated((skipped if item.skipped else failed)(item.name, item.error), item)
+    return _dated(audited(item.name, partial(_read, item), library, options), item)
+
+
+def stopped(item: Item, reason: str) -> Outcome:
+    """The outcome of a document whose worker was stopped: over the time limit, or dead."""
+    return _dated(failed(item.name, reason), item)
+
+
+def _dated(outcome: Outcome, item: Item) -> Outcome:
+    """The outcome with its document's date: its own date line, else the crawl's or the file's."""
+    own = own_date(outcome.report) if outcome.report is not None else ""
+    outcome.row["date"], outcome.row["date_from"] = (own, OWN_DATE) if own else (item.date, item.date_from)
+    return outcome
 
 
 def _read(item: Item) -> Document:

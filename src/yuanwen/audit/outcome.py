@@ -9,8 +9,10 @@ is a row with status `skipped` and the reason.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from yuanwen.errors import YuanwenError
@@ -33,10 +35,17 @@ COLUMNS = (
     "info",
     "worst_rule",
     "worst_text",
+    "date",
+    "date_from",
 )
 NO_SOURCE = "资料库中找不到这份转载稿的原文"
 # Characters of each side of the worst finding shown in the summary, so a row stays one line.
 WORST_CHARS = 30
+# How a document's date was found (the rows' `date_from`), most telling first.
+OWN_DATE, CRAWLED, FILE_TIME = "文内日期", "抓取时间", "文件修改时间"
+# A reprint's own date line (a booklet's issue date, a page's 发布时间) stands in its first lines.
+OWN_DATE_WINDOW = 400
+_DATE = re.compile(r"((?:19|20)[0-9]{2})\s*[年.\-/]\s*([0-9]{1,2})\s*[月.\-/]\s*([0-9]{1,2})")
 
 
 @dataclass(frozen=True)
@@ -109,6 +118,18 @@ def worst_text(finding: Finding) -> str:
     return f"{_short(finding.source_text)} → {_short(finding.reprint_text)}"
 
 
+def own_date(report: Report) -> str:
+    """The ISO date of the reprint's own date line near its start (one no source holds), or ""."""
+    for match in _DATE.finditer(report.reprint.text[:OWN_DATE_WINDOW]):
+        if any(match.group() in source.text for source in report.sources):
+            continue  # the source's own date line, which every copy carries
+        try:
+            return date(*map(int, match.groups())).isoformat()
+        except ValueError:
+            continue
+    return ""
+
+
 def _worst(findings: tuple[Finding, ...]) -> Finding | None:
     """The first finding of the highest severity found."""
     return min(findings, key=lambda f: SEVERITIES.index(f.severity), default=None)
@@ -130,4 +151,6 @@ def _row(name: str, status: Status, reason: str) -> dict[str, Any]:
         **dict.fromkeys(SEVERITIES, 0),
         "worst_rule": "",
         "worst_text": "",
+        "date": "",
+        "date_from": "",
     }

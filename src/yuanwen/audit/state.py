@@ -47,6 +47,8 @@ class Totals:
     documents: int
     statuses: dict[str, int]
     failing: int
+    shared: int  # deviations from a source that two documents or more carry
+    families: int  # groups of documents that share them
 
 
 class State:
@@ -65,6 +67,11 @@ class State:
                 " findings TEXT NOT NULL, report TEXT)"
             )
             self._db.execute("CREATE TABLE IF NOT EXISTS listing (seq INTEGER PRIMARY KEY, uid TEXT NOT NULL UNIQUE)")
+            # A document's outcomes of earlier runs at other dates: lineage tells from them what was fixed.
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS earlier (uid TEXT NOT NULL, date TEXT NOT NULL, row TEXT NOT NULL,"
+                " findings TEXT NOT NULL, PRIMARY KEY (uid, date))"
+            )
             self._db.execute("BEGIN")
         except sqlite3.Error as error:
             os.close(self._lock)
@@ -101,7 +108,12 @@ class State:
         return stem is None or all(_nonempty(self.reports / f"{stem}{suffix}") for suffix in (".json", ".html"))
 
     def record(self, done: Done) -> None:
-        """Keep an outcome; commit when the last commit is COMMIT_SECONDS old."""
+        """Keep an outcome (and the one it replaces, if it was of another date); commit every COMMIT_SECONDS."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO earlier (uid, date, row, findings) SELECT uid, json_extract(row, '$.date'), row,"
+            " findings FROM done WHERE uid = ? AND json_extract(row, '$.date') NOT IN ('', ?)",
+            (done.uid, done.row.get("date", "")),
+        )
         self._db.execute(
             "INSERT OR REPLACE INTO done (uid, key, row, findings, report) VALUES (?, ?, ?, ?, ?)",
             (done.uid, done.key, json.dumps(done.row, ensure_ascii=False),
@@ -121,6 +133,12 @@ class State:
         query = "SELECT d.row, d.findings, d.report FROM listing l JOIN done d USING (uid) ORDER BY l.seq"
         for row, findings, report in self._db.execute(query):
             yield json.loads(row), json.loads(findings), report
+
+    def earlier_outcomes(self) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+        """Outcomes of this run's documents kept from earlier runs at other dates: each one's row and finding rows."""
+        query = "SELECT e.row, e.findings FROM listing l JOIN earlier e USING (uid) ORDER BY l.seq, e.date"
+        for row, findings in self._db.execute(query):
+            yield json.loads(row), json.loads(findings)
 
     def reports_listed(self) -> set[str]:
         """The stems of this run's report files."""

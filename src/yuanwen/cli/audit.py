@@ -46,6 +46,7 @@ PLAIN_EVERY_SECONDS = 10.0
 @rules_option
 @time_limit_option(DEFAULT_TIME_LIMIT)
 @click.option("--retry-failed", is_flag=True, help="重新核对上次无法核对（含超时）的文件。")
+@click.option("--serve-report", is_flag=True, help="核对完成后在浏览器中打开总表（含共同差错与传抄关系）。")
 def audit(
     paths: tuple[Path, ...],
     library_file: Path | None,
@@ -55,6 +56,7 @@ def audit(
     rule_files: tuple[Path, ...],
     time_limit: float,
     retry_failed: bool,
+    serve_report: bool,
 ) -> None:
     """审核整个文件夹或网页存档（WARC）：每份文件到资料库中找原文并核对；中断后重跑会接着做。"""
     from yuanwen.audit import Plan, audit, inputs
@@ -74,10 +76,15 @@ def audit(
     click.echo(
         f"共 {totals.documents} 份：已核对 {statuses.get('ok', 0)}，找不到原文 {statuses.get('no-source', 0)}，"
         f"无法核对 {statuses.get('failed', 0)}，跳过 {statuses.get('skipped', 0)}；"
-        f"有{_severity_name(fail_on)}或更重差异的 {totals.failing} 份。"
-        f"总表：{out / 'index.html'}",
+        f"有{_severity_name(fail_on)}或更重差异的 {totals.failing} 份；"
+        f"共同差错 {totals.shared} 处，传抄关系 {totals.families} 组。总表：{out / 'index.html'}",
         err=True,
     )
+    if serve_report:
+        import webbrowser
+
+        # The index is one offline file: the browser opens it from disk, no server needed.
+        webbrowser.open((out / "index.html").resolve().as_uri())
     sys.exit(EXIT_FOUND if totals.failing else 0)
 
 
