@@ -205,7 +205,9 @@ def test_set_phrases_another_text_has_pages_apart_do_not_make_it_a_source(tmp_pa
 # one ending mid-sentence on 一 (anchored, wrongly, at the section heading 一 that follows), one
 # whose second excerpt has a single fingerprint, and two reports opening alike, the second's true
 # start (its dateline) three paragraphs before where the first one's match ran out, and one cut
-# mid-number at its start (1954 → 954 is where the excerpt starts, not a changed year).
+# mid-number at its start (1954 → 954 is where the excerpt starts, not a changed year), and one cut
+# just before a full stop that the next excerpt opens with (the 。 alone is no text they share).
+@example(names=["0017.txt", "0011.txt", "0024.txt"], where=0.6586274114605517, length=330)
 @example(names=["0001.txt", "0032.txt", "0035.txt"], where=0.4765625, length=231)
 @example(names=["0001.txt", "0032.txt", "0035.txt"], where=0.4765625, length=238)
 @example(names=["0001.txt", "0032.txt", "0035.txt"], where=0.47265625, length=263)
