@@ -30,6 +30,7 @@ $(SYSTEM_STAMP): | $(STAMP)
 # The example has critical findings, so `check` exits 1 by design; the demo itself succeeds.
 demo: $(STAMP)
 	$(BIN)/yuanwen check examples/reprint.txt --source examples/source.txt || [ $$? -eq 1 ]
+	mkdir -p build && $(BIN)/yuanwen compile examples/booklet.toml -o build/booklet.docx
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -50,9 +51,10 @@ bench: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python benchmarks/bench_audit.py
 	$(BIN)/python benchmarks/bench_web_load.py
 	$(BIN)/python benchmarks/bench_lint.py
+	$(BIN)/python benchmarks/bench_compile.py
 
-# Edits of every kind planted in corpus texts: per-kind precision and recall, critical recall
-# (tests/test_evaluation.py holds the floors `make test` enforces).
+# Edits of every kind planted in corpus texts: per-kind precision and recall, critical recall, findings
+# per planted edit (tests/test_evaluation.py holds the floors `make test` enforces).
 eval: $(STAMP)
 	$(BIN)/python tests/evaluation.py
 

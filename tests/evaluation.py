@@ -51,6 +51,7 @@ class Planted:
     new: str
     kind: str
     severity: str
+    rule: str | None = None
 
 
 @dataclass(frozen=True)
@@ -251,17 +252,22 @@ SPEECH = (
     "加强和完善现代化经济体系",
     "持续改善人民生活",
 )
+# Years written in Chinese numerals with the zero GB/T 15835 prescribes (〇, U+3007).
+YEARS = ("一九八〇", "一九九〇", "二〇〇八", "二〇一〇", "二〇二〇", "二〇二三")
 _NAMED = re.compile("会议由(?:副省长|副市长|主任)([\u4e00-\u9fff]{3})主持")
 _INDIRECT = re.compile("习近平强调(，)要[^。]+(。)")
 _DIRECT = re.compile("习近平强调(：“)要[^。]+(。”)")
 
 
 def with_people(passage: str, rng: random.Random) -> str:
-    """The passage with an official named after a title in one sentence and a leader's speech as a paragraph."""
+    """The passage with an official named after a title in one sentence, a sentence dated by a year
+    in Chinese numerals, and a leader's speech as a paragraph."""
     lines = passage.split("\n")[:-1]
     name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
     i = rng.randrange(len(lines))
     lines[i] = f"会议由{rng.choice(['副省长', '副市长', '主任'])}{name}主持。" + lines[i]
+    j = rng.randrange(len(lines))
+    lines[j] = f"{rng.choice(YEARS)}年，各项工作取得新进展。" + lines[j]
     words = "，".join(rng.sample(SPEECH, 2))
     speech = f"习近平强调：“要{words}。”" if rng.random() < 0.5 else f"习近平强调，要{words}。"
     lines.insert(rng.randrange(1, len(lines) + 1), speech)
@@ -313,24 +319,115 @@ def _units(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> lis
     return found
 
 
-# Each kind of edit: how to find places for it, and what a proof-reader marks (kind, severity).
-EDITS: dict[str, tuple[Finder, str, str]] = {
-    "word.substitution": (_word_substitutions, "substitution", "major"),
-    "word.char_dropped": (_char_drops, "substitution", "major"),
-    "word.surname_initial": (_surname_words, "substitution", "major"),
-    "clause.insertion": (_insertions, "insertion", "major"),
-    "clause.omission": (_clause_omissions, "omission", "major"),
-    "sentence.omission": (_sentence_omissions, "omission", "info"),
-    "number.digit": (_number_changes, "substitution", "critical"),
-    "number.transposed": (_transpositions, "substitution", "critical"),
-    "number.chinese": (_chinese_numerals, "substitution", "critical"),
-    "number.unit": (_units, "substitution", "critical"),
-    "name.after_title": (_names, "substitution", "critical"),
-    "speech.word": (_speech_words, "substitution", "critical"),
-    "speech.quotation": (_quotations, "punctuation", "critical"),
-    "width.digits_letters": (_widths, "substitution", "minor"),
-    "punct.width": (_punctuation_widths, "punctuation", "minor"),
-    "punct.dropped": (_punctuation_drops, "punctuation", "minor"),
+# Words a numeral counts in, as the corpus writes them (两岸 130 times, 两手 18, 三级 24, 四风 11).
+QUANTITY_WORDS = re.compile(
+    "(?<![〇零一二三四五六七八九十百千万亿两第])([两二三四五六七八九])(?=岸|手|级|农|制|国|新|保|风|化|通|公|北|院|会)"
+)
+# Numerals and the look-alikes a misprint puts for them (形近): 十分 → 干分, 千方百计 → 干方百计, 二是 → 三是.
+LOOKALIKES = {"十": "干", "千": "干", "二": "三", "三": "二"}
+DURATION = re.compile("(?<![0-9〇零○一二三四五六七八九十百千万亿两第])([两三四五六七八九十])(?=年)(?!年代|年级)")
+ZERO_GLYPHS = "○０ＯO"
+# Two items of a list, rewritten as one edit (富强、民主 → 富强民主和谐, 民主、富强, 文明、和谐).
+LIST = re.compile("([\u4e00-\u9fff]{2})、([\u4e00-\u9fff]{2})(?=[，。；、])")
+
+
+def _numerals_in_words(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    found = []
+    for start, end in quiet:
+        for m in QUANTITY_WORDS.finditer(source, start, end):
+            if not _near_a_formulation(source, m.start(), m.end() + 1):
+                found.append((m.start(), m.group(1), rng.choice([d for d in "两三四五六七八九" if d != m.group(1)])))
+    return found
+
+
+def _numeral_lookalikes(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    found = []
+    for start, end in quiet:
+        # A numeral alone (十分, 二是), not in a date (二〇二三年 → 二〇三三年, 十月 → 干月 are dates changed).
+        pattern = f"(?<![{_CN_DIGITS}〇])[{''.join(LOOKALIKES)}](?![{_CN_DIGITS}〇年月日号])"
+        for m in re.finditer(pattern, source[start:end]):
+            at = start + m.start()
+            if not _near_a_formulation(source, at, at + 1):
+                found.append((at, m.group(), LOOKALIKES[m.group()]))
+    return found
+
+
+def _durations(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    found = []
+    for start, end in quiet:
+        for m in DURATION.finditer(source, start, end):
+            found.append((m.start(), m.group(1), rng.choice([d for d in "两三四五六七八九十" if d != m.group(1)])))
+    return found
+
+
+def _zero_glyphs(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    found = []
+    for start, end in quiet:
+        for m in re.finditer("(?<=[一二三四五六七八九])〇", source[start:end]):
+            found.append((start + m.start(), "〇", rng.choice(ZERO_GLYPHS)))
+    return found
+
+
+def _lists_rewritten(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    """Two items of a list joined and one added, swapped, or both replaced: several changes, one edit."""
+    found = []
+    for start, end in quiet:
+        for m in LIST.finditer(source, start, end):
+            a, b = m.groups()
+            if a != b and _free(source, m.start(), m.end()):
+                other = [w for w in ORDINARY if w not in (a, b)]
+                new = rng.choice([f"{a}{b}{rng.choice(other)}", f"{b}、{a}", "、".join(rng.sample(other, 2))])
+                found.append((m.start(), m.group(), new))
+    return found
+
+
+def _words_with_one(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    """Words with 一 in them that count nothing (统一, 一定, 一些, 一样, 进一步), replaced by another word."""
+    found = []
+    for span in quiet:
+        for at, word, tag in _words(source, span):
+            counts = tag in ("m", "mq", "q") or "第" in word
+            if "一" in word and len(word) >= 2 and not counts and _free_of_numbers(source, at, word):
+                found.append((at, word, rng.choice([w for w in ORDINARY if w[0] != word[0] and w not in word])))
+    return found
+
+
+def _free_of_numbers(source: str, at: int, word: str) -> bool:
+    """No numeral but the word's own 一s next to it, and no formulation near."""
+    around = source[max(0, at - 2) : at] + word.replace("一", "") + source[at + len(word) : at + len(word) + 2]
+    return not _NUMERAL_CHARS.search(around) and not _near_a_formulation(source, at, at + len(word))
+
+
+def _near_a_formulation(source: str, start: int, end: int) -> bool:
+    low = max(0, start - 12)
+    return any(m.start() < end and m.end() > start for m in _FORMULATIONS.finditer(source, low, end + 12))
+
+
+# Each kind of edit: how to find places for it, and what a proof-reader marks (kind, severity,
+# and the rule when the label matters: a duration is a number, not a date).
+EDITS: dict[str, tuple[Finder, str, str, str | None]] = {
+    "word.substitution": (_word_substitutions, "substitution", "major", None),
+    "word.char_dropped": (_char_drops, "substitution", "major", None),
+    "word.surname_initial": (_surname_words, "substitution", "major", None),
+    "clause.insertion": (_insertions, "insertion", "major", None),
+    "clause.omission": (_clause_omissions, "omission", "major", None),
+    "sentence.omission": (_sentence_omissions, "omission", "info", None),
+    "number.digit": (_number_changes, "substitution", "critical", None),
+    "number.transposed": (_transpositions, "substitution", "critical", None),
+    "number.chinese": (_chinese_numerals, "substitution", "critical", None),
+    "number.unit": (_units, "substitution", "critical", None),
+    "name.after_title": (_names, "substitution", "critical", None),
+    "speech.word": (_speech_words, "substitution", "critical", None),
+    "speech.quotation": (_quotations, "punctuation", "critical", None),
+    "width.digits_letters": (_widths, "substitution", "minor", None),
+    "punct.width": (_punctuation_widths, "punctuation", "minor", None),
+    "punct.dropped": (_punctuation_drops, "punctuation", "minor", None),
+    "number.in_word": (_numerals_in_words, "substitution", "critical", "number.change"),
+    "number.lookalike": (_numeral_lookalikes, "substitution", "critical", "number.change"),
+    "number.duration": (_durations, "substitution", "critical", "number.change"),
+    "norm.zero": (_zero_glyphs, "substitution", "minor", "norm.zero"),
+    "clause.multi": (_lists_rewritten, "substitution", "major", None),
+    "word.with_one": (_words_with_one, "substitution", "major", "word.substitution"),
 }
 
 
@@ -353,8 +450,8 @@ def plant(source: str, rng: random.Random, names: tuple[str, ...] = tuple(EDITS)
         if at < GAP or end > len(source) - GAP:
             continue
         if all(end + GAP < p.at or p.at + len(p.old) + GAP < at for p in chosen):
-            _, kind, severity = EDITS[name]
-            chosen.extend(Planted(name, *change, kind, severity) for change in changes)
+            _, kind, severity, rule = EDITS[name]
+            chosen.extend(Planted(name, *change, kind, severity, rule) for change in changes)
     chosen.sort(key=lambda p: p.at)
     parts, places, done, shift = [], [], 0, 0
     for edit in chosen:
@@ -434,6 +531,7 @@ class Score:
     critical_planted: int = 0
     critical_found: int = 0
     false_critical: int = 0
+    findings: int = 0
 
     def precision(self, kind: str) -> float:
         return self.right_by_kind[kind] / self.found_by_kind[kind] if self.found_by_kind[kind] else 1.0
@@ -445,11 +543,18 @@ class Score:
     def critical_recall(self) -> float:
         return self.critical_found / self.critical_planted if self.critical_planted else 1.0
 
+    @property
+    def findings_per_edit(self) -> float:
+        """Findings of all the reprints over the changes planted in them: 1.0 when each edit is one finding."""
+        planted = sum(self.planted_by_edit.values())
+        return self.findings / planted if planted else 1.0
+
 
 def score(all_cases: list[Case]) -> Score:
     result = Score(Counter(), Counter(), Counter(), Counter(), Counter(), Counter())
     for case in all_cases:
         found = findings(case)
+        result.findings += len(found)
         pairs = list(zip(case.edits, case.reprint_at, strict=True))
         for f in found:
             result.found_by_kind[f.kind] += 1
@@ -463,7 +568,11 @@ def score(all_cases: list[Case]) -> Score:
             result.planted_by_edit[edit.name] += 1
             if any(f.kind == edit.kind for f in mine):
                 result.recalled_by_kind[edit.kind] += 1
-            if len(mine) == 1 and (mine[0].kind, mine[0].severity) == (edit.kind, edit.severity):
+            if (
+                len(mine) == 1
+                and (mine[0].kind, mine[0].severity) == (edit.kind, edit.severity)
+                and edit.rule in (None, mine[0].rule)
+            ):
                 result.exact_by_edit[edit.name] += 1
             if edit.severity == "critical":
                 result.critical_planted += 1
@@ -479,7 +588,8 @@ def report(result: Score) -> str:
         )
     lines.append(f"critical recall {result.critical_recall:.3f} ({result.critical_planted} planted)")
     lines.append(f"false critical findings {result.false_critical}")
-    lines.append("edit                  found once with its kind and severity")
+    lines.append(f"findings per planted edit {result.findings_per_edit:.3f}")
+    lines.append("edit                  found once with its kind and severity (and rule, where it is named)")
     for name in EDITS:
         planted = result.planted_by_edit[name]
         if planted:

@@ -13,8 +13,9 @@ from yuanwen.rules import load_rules
 from yuanwen.words import rules_segmenter
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "yuanwen"
-# The faces: the only modules that may call the check.
-FACES = ("yuanwen.cli", "yuanwen.web", "yuanwen.audit", "yuanwen.spark")
+# The faces: the only modules that may call the check. `yuanwen compile` is one: it writes a
+# booklet, then checks what it wrote as any reprint is checked.
+FACES = ("yuanwen.cli", "yuanwen.web", "yuanwen.audit", "yuanwen.spark", "yuanwen.compile")
 # What renderers and fix read is the Report, nothing else.
 REPORT_READERS = ("yuanwen.render", "yuanwen.fix")
 STAGES = ("yuanwen.extract", "yuanwen.normalize", "yuanwen.align", "yuanwen.locate", "yuanwen.library")

@@ -193,6 +193,21 @@ def test_set_phrases_another_text_has_pages_apart_do_not_make_it_a_source(tmp_pa
     assert run_cli("check", REPRINT, "--library", path).exit_code == 3
 
 
+def test_a_text_ending_in_a_bracketed_line_keeps_its_bracket_before_the_next_part(tmp_path: Path) -> None:
+    """（《人民日报》…第1版） closes a text: its ） is the text's own, not a frame around it, and neither
+    the next text nor the booklet's own text after it takes it."""
+    first = "关于学习的通知\n各级党组织要认真组织学习，切实把思想和行动统一到中央的决策部署上来。\n"
+    first += "（《人民日报》1975年1月21日第1版）\n"
+    second = "关于春耕的通知\n各地要抓紧春耕备耕，确保粮食生产稳定发展，务必不误农时，做好各项准备工作。\n"
+    note = "这是编者所加的一段说明，没有出现在任何原文里。" * 5
+    with Library(tmp_path / FILE_NAME) as library:
+        library.add(Document("first", "txt", first), Metadata())
+        library.add(Document("second", "txt", second), Metadata())
+        for reprint in (f"{note}\n{first}{note}\n", f"{note}\n{first}{second}{note}\n"):
+            report = check(Document("r", "txt", reprint), library)
+            assert [(f.rule, f.reprint_text[:2]) for f in report.findings] == [(UNMATCHED_RULE, "这是")] * 2
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     names=st.lists(st.sampled_from(NAMES or ["absent"]), min_size=1, max_size=3, unique=True),

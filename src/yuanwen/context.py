@@ -11,11 +11,12 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
+from dataclasses import replace
 
 from yuanwen.chars import SENTENCE_ENDS, fold_width, is_punctuation
 from yuanwen.model import Alignment, Difference, Edit, OcrEvidence, Span, TextMap
 from yuanwen.normalize import is_boundary
-from yuanwen.numbers import tokens_near
+from yuanwen.numbers import numeral_changed, tokens_near, zero_misprinted
 from yuanwen.rules import RuleSet
 from yuanwen.words import Segmenter, Token
 
@@ -32,7 +33,9 @@ _HEADING_LIMIT = 300
 # shorter one (a title repeated in a masthead, a set phrase) is not taken for a repeat.
 _REPEAT_CHARS = 40
 _NUMERALS = "0-9０-９〇零一二三四五六七八九十百千万亿两"
-_DATE = re.compile(f"[{_NUMERALS}]{{1,4}}(?:年|月|日|号)")
+# A year has four digits (2023年, 一九五○年; two in 九八年): a count of years (五年, 三十年, 10年) is
+# a duration, a number. Months and days are dates whatever their digits.
+_DATE = re.compile(f"(?:[0-9０-９]{{4}}|[〇○◯零一二三四五六七八九]{{2,4}})年|[{_NUMERALS}]{{1,3}}(?:月|日|号)")
 _PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
 # A name is two to four characters; the tagger splits an unknown one (张明远 → 张 明远) into a
 # surname and a part of at most two characters.
@@ -122,7 +125,7 @@ class Context:
         return not source_text and reprint_text in self._excerpt_marks
 
     def name(self, diff: Difference) -> bool:
-        if self._touches(self._names, diff):
+        if self._leader_named(diff):
             return True
         return diff.kind == "substitution" and any(
             _overlaps(person, span)
@@ -139,9 +142,11 @@ class Context:
         clause = diff.kind != "substitution"
         if self._touches(self._organisations, diff, partly=clause, alone=True):
             return True
+        # The tagger takes idioms for names (顾全大局 is nr): a word it calls a person's is no organisation.
         return any(
             len(w.text) >= 3
             and w.text.endswith(self._suffixes)
+            and w.tag not in _PERSON_TAGS
             and not (clause and _within(Span(w.start, w.end), span))
             for text, span in ((self._source, diff.source), (self._reprint, diff.reprint))
             for w in self._words_over(text, span)
@@ -155,7 +160,10 @@ class Context:
         return any(
             tokens_near(text.content, span)
             for text, span in ((self._source, diff.source), (self._reprint, diff.reprint))
-        )
+        ) or numeral_changed(self._source.content, diff.source, self._reprint.content, diff.reprint)
+
+    def zero_glyph(self, diff: Difference) -> bool:
+        return zero_misprinted(self._source.content, diff.source, self._reprint.content, diff.reprint)
 
     def date(self, diff: Difference) -> bool:
         return self._touches(_DATE, diff)
@@ -223,7 +231,7 @@ class Context:
         apart = (before is None or (before.source.end <= source.start and before.reprint.end <= reprint.start)) and (
             after is None or (source.end <= after.source.start and reprint.end <= after.reprint.start)
         )
-        return Difference(diff.kind, source, reprint) if shared and apart else diff
+        return replace(diff, source=source, reprint=reprint) if shared and apart else diff
 
     def _persons_near(self, content: str, span: Span) -> list[Span]:
         """Persons' names around a span, by evidence: a title just before (总理李强) or 同志 just after.
@@ -248,6 +256,20 @@ class Context:
             and word.text.startswith(self._surnames)
             and content.startswith(self._person_marks, word.end)
         )
+
+    def _leader_named(self, diff: Difference) -> bool:
+        """A leader's name over the difference, where it names the person: not inside a formulation
+        (习近平新时代中国特色社会主义思想, 邓小平理论), which is no person's name."""
+        if self._names is None:
+            return False
+        for text, span in ((self._source, diff.source), (self._reprint, diff.reprint)):
+            found_terms = _matches_near(self._formulations, text.content, span) if self._formulations else ()
+            terms = [Span(m.start(), m.end()) for m in found_terms]
+            for m in _matches_near(self._names, text.content, span):
+                found = Span(m.start(), m.end())
+                if _overlaps(found, span) and not any(_within(found, term) for term in terms):
+                    return True
+        return False
 
     def _texts(self, diff: Difference) -> tuple[str, str]:
         a = self._source.content[diff.source.start : diff.source.end]

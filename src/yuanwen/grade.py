@@ -7,7 +7,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 
 from yuanwen.context import Context
-from yuanwen.model import Alignment, Difference, Document, Finding
+from yuanwen.model import SEVERITIES, Alignment, Difference, Document, Finding
 from yuanwen.rules import Rule, RuleSet
 from yuanwen.texts import shorten
 
@@ -48,6 +48,19 @@ def grade(
 
 
 def _rule_for(diff: Difference, context: Context, rules: RuleSet) -> Rule:
+    """The rule of a difference, or of the worst of its parts: an edit is as grave as its gravest change.
+
+    The whole edit's own rule names it when it is as grave, else a worst part of the edit's kind
+    does; it is never graver, since the unchanged characters between its parts changed nothing."""
+    own = _first_rule(diff, context, rules)
+    if not diff.parts:
+        return own
+    graded = [(_first_rule(part, context, rules), part.kind) for part in diff.parts]
+    worst, _ = min(graded, key=lambda pair: (SEVERITIES.index(pair[0].severity), pair[1] != diff.kind))
+    return own if own.severity == worst.severity else worst
+
+
+def _first_rule(diff: Difference, context: Context, rules: RuleSet) -> Rule:
     for rule in rules.rules:
         if diff.kind in rule.kinds and all(context.holds(c, diff) for c in rule.when):
             return rule

@@ -148,11 +148,15 @@ class Pairing:
 
 @dataclass(frozen=True)
 class Difference:
-    """One change a proof-reader would mark, in content offsets of both texts."""
+    """One change a proof-reader would mark, in content offsets of both texts.
+
+    A change made of several a few characters apart in one clause keeps them as its parts: it is
+    graded as the worst of them."""
 
     kind: Kind
     source: Span
     reprint: Span
+    parts: tuple[Difference, ...] = ()
 
 
 @dataclass(frozen=True)

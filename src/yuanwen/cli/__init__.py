@@ -14,6 +14,7 @@ from yuanwen import __version__
 from yuanwen.cli.audit import audit
 from yuanwen.cli.check import check, extract, fix
 from yuanwen.cli.common import fail, os_reason
+from yuanwen.cli.compile import compile_command
 from yuanwen.cli.library import library_group
 from yuanwen.cli.lint import lint
 from yuanwen.cli.serve import serve
@@ -25,7 +26,7 @@ def cli() -> None:
     """yuanwen（原文）：核对转载稿是否忠实于权威原文，并指出每一处差异。"""
 
 
-for command in (check, fix, extract, library_group, serve, lint, audit):
+for command in (check, fix, extract, compile_command, library_group, serve, lint, audit):
     cli.add_command(command)
 
 

@@ -1,4 +1,5 @@
-"""Legacy and other office formats (.doc, .wps, .odt, .rtf): LibreOffice converts them to .docx."""
+"""Legacy and other office formats (.doc, .wps, .odt, .rtf): LibreOffice converts them to .docx
+(and `yuanwen compile`'s .docx to PDF)."""
 
 from __future__ import annotations
 
@@ -23,12 +24,25 @@ def convert_to_docx(data: bytes, name: str) -> bytes:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise InputError(f"读取 {Path(name).suffix or 'Word'} 文件{INSTALL_HINT}（或先另存为 .docx）：{name}")
+    suffix = _suffix(data)
+    return _converted(soffice, data, suffix, _FILTERS[suffix], "docx", name)
+
+
+def convert_docx_to_pdf(data: bytes, name: str) -> bytes:
+    """The bytes of the PDF that LibreOffice lays out from a .docx."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise InputError(f"生成 PDF {INSTALL_HINT}：{name}")
+    return _converted(soffice, data, ".docx", "MS Word 2007 XML", "pdf", name)
+
+
+def _converted(soffice: str, data: bytes, suffix: str, input_filter: str, target: str, name: str) -> bytes:
+    """LibreOffice's conversion of a file's bytes to the target format, in a folder of its own."""
     with tempfile.TemporaryDirectory(prefix="yuanwen-") as tmp:
-        suffix = _suffix(data)
         source = Path(tmp) / f"input{suffix}"
         source.write_bytes(data)
-        _run(soffice, _FILTERS[suffix], source, Path(tmp), name)
-        converted = Path(tmp) / "out" / "input.docx"
+        _run(soffice, input_filter, target, source, Path(tmp), name)
+        converted = Path(tmp) / "out" / f"input.{target}"
         if not converted.is_file():
             raise InputError(f"LibreOffice 无法转换此文件（文件可能已损坏）：{name}")
         return converted.read_bytes()
@@ -43,7 +57,7 @@ def _suffix(data: bytes) -> str:
     return ".doc"
 
 
-def _run(soffice: str, input_filter: str, source: Path, tmp: Path, name: str) -> None:
+def _run(soffice: str, input_filter: str, target: str, source: Path, tmp: Path, name: str) -> None:
     # A profile of its own lets the conversion run while the user has LibreOffice open (it would
     # otherwise hand the job to that instance and return at once) and leaves their settings alone.
     command = [
@@ -53,7 +67,7 @@ def _run(soffice: str, input_filter: str, source: Path, tmp: Path, name: str) ->
         "--norestore",
         f"--infilter={input_filter}",
         "--convert-to",
-        "docx",
+        target,
         "--outdir",
         str(tmp / "out"),
         str(source),

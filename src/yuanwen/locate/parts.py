@@ -32,6 +32,8 @@ MAX_CUTS = 2
 # Only parts with a change this close to their boundary are reparted (each candidate costs two
 # part alignments, ~7 ms each); every wrong boundary hypothesis found left edits within 60 characters.
 REACH = 2 * SOLID
+# Each closing mark of a pair, and its opening one (a quotation mark that opens and closes alike has none).
+_OPENERS = dict(zip("）)》〉】〕]}」』”’", "（(《〈【〔[{「『“‘", strict=True))
 _NOTHING = TextMap(text="", content="", offsets=(), paragraph_starts=())
 
 
@@ -74,7 +76,10 @@ def _extended(cores: list[Span], reprint: TextMap) -> list[Span]:
         low = spans[-1].end if spans else 0
         high = cores[i + 1].start if i + 1 < len(cores) else len(reprint.content)
         spans.append(
-            Span(_lead_in(reprint.content, starts, core.start, low), _trail_in(reprint.content, starts, core.end, high))
+            Span(
+                _lead_in(reprint.content, starts, core.start, low),
+                _trail_in(reprint.content, starts, core.start, core.end, high),
+            )
         )
     return spans
 
@@ -123,16 +128,26 @@ def _lead_in(content: str, starts: set[int], start: int, low: int) -> int:
     return at if _sentence_starts(content, starts, at) else start
 
 
-def _trail_in(content: str, starts: set[int], end: int, high: int) -> int:
-    """Where the sentence holding content[end - 1] ends (its end mark included), if close enough; else end."""
+def _trail_in(content: str, starts: set[int], start: int, end: int, high: int) -> int:
+    """Where the sentence holding content[end - 1] ends (its end mark included), if close enough; else end.
+
+    A closing mark whose opening one is in the claim is the text's own (…第1版）), and goes with it;
+    any other is a frame the reprint put around the text."""
     at = end
     while at < min(high, end + WINDOW_PAD):
-        if at in starts or content[at] in FRAMES:
+        if at in starts or (content[at] in FRAMES and not _closes(content, start, at)):
             return at
         at += 1
         if content[at - 1] in SENTENCE_ENDS:
             return at
-    return at if at == len(content) else end
+    # The rest of its paragraph, up to the next part starting the next one, is its own too.
+    return at if at == len(content) or at in starts else end
+
+
+def _closes(content: str, start: int, at: int) -> bool:
+    """Whether the mark at `at` closes one opened in content[start:at] and not yet closed."""
+    opener = _OPENERS.get(content[at])
+    return opener is not None and content.count(opener, start, at) > content.count(content[at], start, at)
 
 
 def _sentence_starts(content: str, starts: set[int], at: int) -> bool:

@@ -20,6 +20,7 @@ from yuanwen.rules.schema import LINT_CHECKS, RuleError, Where, filled, validate
 CONDITIONS = frozenset(
     {
         "width_only",
+        "zero_glyph",
         "holds_digits",
         "holds_letters",
         "holds_symbols",

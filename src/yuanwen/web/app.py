@@ -16,7 +16,7 @@ from starlette.staticfiles import StaticFiles
 
 from yuanwen import __version__
 from yuanwen.errors import YuanwenError
-from yuanwen.web import api, pages
+from yuanwen.web import api, booklets, pages
 from yuanwen.web.checks import RESTARTED, Checks
 from yuanwen.web.guard import Guard, GuardSettings, Load, Sessions
 from yuanwen.web.pool import Pool
@@ -72,6 +72,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(packages=[("yuanwen.web", "static")]), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(booklets.router)
     app.add_middleware(Guard, settings=guarding, error_page=error_page)
     _handle_errors(app)
     return app
