@@ -16,11 +16,13 @@
 
 from __future__ import annotations
 
+import sys
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import fast_diff_match_patch as dmp
 
@@ -35,8 +37,11 @@ if TYPE_CHECKING:
 # answer (all deleted, all inserted) is then the right one.
 GAP_SECONDS = 2.0
 # Below this many characters in all, dictionaries of GRAM-grams find anchors sooner than importing
-# NumPy takes (0.15 s); above it, NumPy's sorted hashes are several times faster.
+# NumPy takes (0.15 s); above it, or once NumPy is loaded (a library was searched, a worker warmed
+# up), NumPy's sorted hashes are faster: 1.8 times at 600 characters, 3.6 times at 20,000
+# (benchmarks/bench_check.py's pairs; at 200 characters the dictionaries are faster).
 _NUMPY_FROM = 60_000
+_NUMPY_LOADED_FROM = 500
 # A reprint fragment this short facing a cut this many times longer is looked for whole in the
 # cut; longer fragments have anchors of their own.
 _FRAGMENT = 64
@@ -50,9 +55,8 @@ _JOIN_WORD = 4
 _OPS: dict[str, Op] = {"=": "equal", "-": "delete", "+": "insert"}
 
 
-@dataclass(frozen=True)
-class _Block:
-    """Equal text at source[a:a+size] and reprint[b:b+size]."""
+class _Block(NamedTuple):
+    """Equal text at source[a:a+size] and reprint[b:b+size] (a tuple: made a dozen times a 1,000 characters)."""
 
     a: int
     b: int
@@ -64,7 +68,11 @@ def align(source: TextMap, reprint: TextMap) -> Alignment:
     a, b = source.content, reprint.content
     edits: list[Edit] = []
     pa = pb = 0
-    for block in [*_blocks(source, reprint, 0, len(a), 0, len(b)), _Block(len(a), len(b), 0)]:
+    try:
+        blocks = _blocks(source, reprint, 0, len(a), 0, len(b))
+    finally:
+        _whole_hashes.cache_clear()  # 8 bytes a character: not kept past the alignment
+    for block in [*blocks, _Block(len(a), len(b), 0)]:
         edits.extend(_diff_gap(a[pa : block.a], b[pb : block.b], pa, pb, reprint))
         if block.size:
             edits.append(Edit("equal", Span(block.a, block.a + block.size), Span(block.b, block.b + block.size)))
@@ -163,7 +171,13 @@ def _gram_anchors(
     """GRAM-grams of the two ranges found in both, each unique in its range (once) or at its first
     place there, taken every GRAM characters of a range where they are unique; by position in the source."""
     a, b = source.content[a0:a1], reprint.content[b0:b1]
-    pairs = _anchors_small(a, b, once) if len(a) + len(b) < _NUMPY_FROM else _anchors_large(a, b, once)
+    size = len(a) + len(b)
+    if size < (_NUMPY_LOADED_FROM if "numpy" in sys.modules else _NUMPY_FROM):
+        pairs = _anchors_small(a, b, once)
+    else:  # each gram's hash is its own: a range's are a slice of the whole text's
+        hashes_a = _whole_hashes(source.content)[a0 : max(a0, a1 - GRAM + 1)]
+        hashes_b = _whole_hashes(reprint.content)[b0 : max(b0, b1 - GRAM + 1)]
+        pairs = _anchors_large(a, b, once, (hashes_a, hashes_b))
     return [_Block(a0 + x, b0 + y, GRAM) for x, y in pairs]  # both give them in source order
 
 
@@ -219,12 +233,13 @@ def _anchors_small(a: str, b: str, once: tuple[bool, bool]) -> list[tuple[int, i
 
 def _kgrams(text: str, once: bool) -> dict[str, int]:
     """Each GRAM-gram of the text with its position, in order: those occurring once, or each at its first place."""
-    grams = ((text[i : i + GRAM], i) for i in range(len(text) - GRAM + 1))
+    grams = [text[i : i + GRAM] for i in range(len(text) - GRAM + 1)]
     if once:
-        return _once(grams)
+        counts = Counter(grams)  # counted in C: twice as fast as a loop that remembers repeats
+        return {gram: i for i, gram in enumerate(grams) if counts[gram] == 1}
     first: dict[str, int] = {}
-    for gram, position in grams:
-        first.setdefault(gram, position)
+    for i, gram in enumerate(grams):
+        first.setdefault(gram, i)
     return first
 
 
@@ -240,14 +255,19 @@ def _once(pieces: Iterable[tuple[str, int]]) -> dict[str, int]:
     return {piece: position for piece, position in first.items() if piece not in repeated}
 
 
-def _anchors_large(a: str, b: str, once: tuple[bool, bool]) -> list[tuple[int, int]]:
+def _anchors_large(
+    a: str, b: str, once: tuple[bool, bool], hashes: tuple[np.ndarray, np.ndarray] | None = None
+) -> list[tuple[int, int]]:
     """The anchors of long texts, from sorted 64-bit hashes of their GRAM-grams (same result)."""
     import numpy as np
 
-    values_a, pos_a = _hash_places(gram_hashes(text_codes(a)), once[0])
-    values_b, pos_b = _hash_places(gram_hashes(text_codes(b)), once[1])
-    _, ia, ib = np.intersect1d(values_a, values_b, assume_unique=True, return_indices=True)
-    xs, ys = pos_a[ia], pos_b[ib]
+    hashes_a, hashes_b = hashes or (gram_hashes(text_codes(a)), gram_hashes(text_codes(b)))
+    values_a, pos_a = _hash_places(hashes_a, once[0])
+    values_b, pos_b = _hash_places(hashes_b, once[1])
+    # Both sorted and unique: each of a's looked up in b's (cheaper than sorting them together).
+    at = np.minimum(np.searchsorted(values_b, values_a), max(len(values_b) - 1, 0))
+    shared = values_b[at] == values_a if len(values_b) else np.zeros(len(values_a), dtype=bool)
+    xs, ys = pos_a[shared], pos_b[at[shared]]
     sampled = (xs if once[0] else ys) % GRAM == 0
     xs, ys = xs[sampled], ys[sampled]
     order = np.argsort(xs, kind="stable")
@@ -257,12 +277,26 @@ def _anchors_large(a: str, b: str, once: tuple[bool, bool]) -> list[tuple[int, i
 
 
 def _hash_places(hashes: np.ndarray, once: bool) -> tuple[np.ndarray, np.ndarray]:
-    """The hashes that occur once and where, or every hash and its first place."""
+    """The hashes that occur once and where, or every hash and its first place; sorted by hash."""
     import numpy as np
 
-    values, first, counts = np.unique(hashes, return_index=True, return_counts=True)
-    kept = counts == 1 if once else np.ones(len(values), dtype=bool)
-    return values[kept], first[kept].astype(np.int64)
+    # A hash that occurs once has one place, so any sort finds it (quicksort: twice as fast as the
+    # stable sort np.unique uses); the first of several places needs the stable one.
+    order = np.argsort(hashes, kind="quicksort" if once else "stable")
+    ordered = hashes[order]
+    # Masks, not arrays of places, until the end: a byte a gram, not eight.
+    kept = np.ones(len(ordered), dtype=bool)
+    kept[1:] = ordered[1:] != ordered[:-1]  # the first of its value
+    if once:
+        kept[:-1] &= ordered[:-1] != ordered[1:]  # and the last
+    places = np.flatnonzero(kept)
+    return ordered[places], order[places]
+
+
+@lru_cache(maxsize=2)
+def _whole_hashes(content: str) -> np.ndarray:
+    """The gram hashes of a whole text (the source's and the reprint's, kept while they are aligned)."""
+    return gram_hashes(text_codes(content))
 
 
 def _longest_chain(values: list[int]) -> list[int]:

@@ -12,6 +12,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import cache
 
 from yuanwen.chars import SENTENCE_ENDS, fold_width, is_punctuation
 from yuanwen.model import Alignment, Difference, Edit, OcrEvidence, Span, TextMap
@@ -328,6 +329,7 @@ def _matches_near(pattern: re.Pattern[str], content: str, span: Span) -> Iterabl
     return pattern.finditer(content, max(0, span.start - reach), min(len(content), span.end + reach))
 
 
+@cache  # per pattern, not per difference: a word list's pattern has thousands of alternatives
 def _longest(pattern: re.Pattern[str]) -> int:
     """The longest alternative of a word-list pattern (an upper bound on a match's length)."""
     return max(len(alternative) for alternative in pattern.pattern.split("|"))

@@ -64,10 +64,19 @@ def gram_hashes(codes: np.ndarray) -> np.ndarray:
     if len(codes) < GRAM:
         return np.zeros(0, dtype=np.uint64)
     m = [np.uint64(c) for c in _MIX]
-    h2 = codes[:-1] * m[0] + codes[1:]
-    h4 = h2[:-2] * m[1] + h2[2:]
-    h8 = h4[:-4] * m[2] + h4[4:]
-    hashes: np.ndarray = h8[:-4] * m[3] + h4[8:]
+    # In place, each step's array dropped once the next is made: 16 bytes a character at the peak
+    # instead of 40 (tracemalloc, a 2,000,000-character text).
+    h2 = codes[:-1] * m[0]
+    h2 += codes[1:]
+    h4 = h2[:-2] * m[1]
+    h4 += h2[2:]
+    del h2
+    h8 = h4[:-4] * m[2]
+    h8 += h4[4:]
+    hashes: np.ndarray = h8[:-4]
+    del h8
+    hashes *= m[3]
+    hashes += h4[8:]
     # A final mix (as in MurmurHash3's) so the top bits that pick fingerprints are uniform.
     hashes ^= hashes >> np.uint64(31)
     hashes *= m[0]

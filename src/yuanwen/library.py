@@ -1,7 +1,8 @@
 """The library of authoritative texts, one SQLite file, and the search for a reprint's sources in it.
 
 The store: `texts` (one row of metadata each), `bodies` (each text exactly as read, so report spans
-index into it) and `grams`, a contentless FTS5 index of each text's fingerprints (rowids only). WAL,
+index into it), `grams`, a contentless FTS5 index of each text's fingerprints (rowids only), and
+`pairs`, one of its pairs of characters for keyword search. WAL,
 a busy timeout and one transaction per batch let two processes import at once; a killed import
 loses its open batch and nothing else. The schema has a version (PRAGMA user_version) and
 migrations; the fingerprint scheme is part of it, since `remove` recomputes a text's fingerprints.
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 ENV_VAR = "YUANWEN_LIBRARY"
 FILE_NAME = "library.sqlite3"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # "YWLB": marks the file as a yuanwen library, so a stray SQLite file is not taken for one.
 APPLICATION_ID = 0x59574C42
 # A fingerprint held by more texts than this is boilerplate; only the first this many are read,
@@ -71,8 +72,17 @@ _SCHEMA_1 = (
     "CREATE TABLE bodies (num INTEGER PRIMARY KEY, text TEXT NOT NULL)",
     "CREATE VIRTUAL TABLE grams USING fts5(tokens, content='', detail=none, tokenize='ascii')",
 )
-# Each step brings a library from version i to i + 1, in one transaction.
-_MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_1,)
+# Keyword search: each text's distinct pairs of characters (white space dropped), each a number
+# made of its two code points. Texts wait in `unsearched` until a search indexes them: indexing
+# takes ~1.6 ms of CPU a text, which at import would cut its rate six times (bench_library.py).
+_SCHEMA_2 = (
+    "CREATE VIRTUAL TABLE pairs USING fts5(tokens, content='', detail=none, tokenize='ascii')",
+    "CREATE TABLE unsearched (num INTEGER PRIMARY KEY)",
+    "INSERT INTO unsearched SELECT num FROM texts",
+)
+# Each step brings a library from version i to i + 1, in one transaction; none drops or rewrites
+# what a user stored.
+_MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_1, _SCHEMA_2)
 _ENTRY_COLUMNS = "id, title, publisher, date, origin, format, chars, added"
 
 
@@ -203,6 +213,7 @@ class Library:
     def __init__(self, path: Path, create: bool = True, read_only: bool = False) -> None:
         """Open (or create) the library; read_only opens it without writing anything, not even WAL's files."""
         self.path = path
+        self._writable = not read_only
         if not create and not path.exists():
             raise LibraryError(f"资料库不存在：{path}（先用 yuanwen library add 或 import 加入原文）")
         with self._errors():
@@ -235,6 +246,7 @@ class Library:
         `immutable` for a copy nothing writes to (a Spark executor's): SQLite then takes no lock at all."""
         library = cls.__new__(cls)
         library.path = path
+        library._writable = False
         if not path.is_file():
             raise LibraryError(f"资料库不存在：{path}（先用 yuanwen library add 或 import 加入原文）")
         with library._errors():
@@ -304,6 +316,9 @@ class Library:
             num = self._num(text_id)
             entry, (_, tokens) = self._entry_at(num), _digest_and_tokens(self._body(num))
             self._db.execute("INSERT INTO grams(grams, rowid, tokens) VALUES('delete', ?, ?)", (num, tokens))
+            if self._db.execute("DELETE FROM unsearched WHERE num = ?", (num,)).rowcount == 0:
+                pairs = _pair_tokens(self._body(num))
+                self._db.execute("INSERT INTO pairs(pairs, rowid, tokens) VALUES('delete', ?, ?)", (num, pairs))
             self._db.execute("DELETE FROM bodies WHERE num = ?", (num,))
             self._db.execute("DELETE FROM texts WHERE num = ?", (num,))
         return entry
@@ -314,23 +329,34 @@ class Library:
             return int(self._db.execute("SELECT count(*) FROM texts").fetchone()[0])
 
     def search(self, keyword: str, limit: int = 20) -> SearchResult:
-        """The texts holding a keyword of any length, line breaks and spaces in the text ignored."""
+        """The texts holding a keyword of any length, white space in the text ignored; those holding it
+        most often first, each with a snippet.
+
+        Texts stored since the last search are indexed first when the library is open for writing;
+        open read-only, they are scanned. A keyword of one character scans every text."""
         words = "".join(keyword.split())
         if not words:
             raise LibraryError("搜索词是空的")
-        # A scan, not an index: an FTS5 trigram index would cut imports to ~450 texts/s (measured
-        # by benchmarks/bench_library.py --compare) and cannot find 1- or 2-character words; a
-        # scan of 100,000 texts of 3,000 characters takes ~2.5 s.
         with self._errors():
-            nums = [
-                int(row[0])
-                for row in self._db.execute(
-                    "SELECT num FROM bodies WHERE instr(replace(replace(text, char(10), ''), ' ', ''), ?) > 0",
-                    (words,),
+            if self._writable:
+                self._index_unsearched()
+            ranked = [int(row[0]) for row in self._db.execute(_RANKED.format(among=_among(words)), (words,))]
+        hits = tuple(Hit(self._entry_at(num), _snippet(self._body(num), words)) for num in ranked[:limit])
+        return SearchResult(total=len(ranked), hits=hits)
+
+    def _index_unsearched(self) -> None:
+        """Index the texts stored since the last search for keywords, a batch per transaction."""
+        while True:
+            with self._transaction():
+                rows = self._db.execute(
+                    "SELECT u.num, b.text FROM unsearched u JOIN bodies b USING (num) ORDER BY u.num LIMIT ?", (BATCH,)
+                ).fetchall()
+                self._db.executemany(
+                    "INSERT INTO pairs (rowid, tokens) VALUES (?, ?)", ((num, _pair_tokens(text)) for num, text in rows)
                 )
-            ]
-        hits = tuple(Hit(self._entry_at(num), _snippet(self._body(num), words)) for num in nums[:limit])
-        return SearchResult(total=len(nums), hits=hits)
+                self._db.executemany("DELETE FROM unsearched WHERE num = ?", ((num,) for num, _ in rows))
+            if len(rows) < BATCH:
+                return
 
     def candidates(
         self,
@@ -359,6 +385,19 @@ class Library:
         kept.sort(key=lambda item: (-sum(weight for _, weight in item[1]), item[0]))
         return [Candidate(self._id_at(num), found) for num, found in kept]
 
+    def holding(self, text_ids: Sequence[str], pieces: Sequence[str]) -> dict[str, int]:
+        """How many of the pieces each text holds, as read (a line break inside a piece hides it there)."""
+        import json
+
+        count = " + ".join("(instr(b.text, ?) > 0)" for _ in pieces) or "0"
+        with self._errors():
+            rows = self._db.execute(
+                f"SELECT t.id, {count} FROM texts t JOIN bodies b USING (num)"
+                " WHERE t.id IN (SELECT value FROM json_each(?))",
+                (*pieces, json.dumps(list(text_ids))),
+            )
+            return {str(text_id): int(held) for text_id, held in rows}
+
     def _id_at(self, num: int) -> str:
         return str(self._row("SELECT id FROM texts WHERE num = ?", num, f"第 {num} 行")[0])
 
@@ -374,6 +413,7 @@ class Library:
             new = [(num, item) for (_, num), item in zip(rows, batch, strict=True) if num is not None]
             self._db.executemany("INSERT INTO bodies (num, text) VALUES (?, ?)", ((n, i.document.text) for n, i in new))
             self._db.executemany("INSERT INTO grams (rowid, tokens) VALUES (?, ?)", ((n, i.tokens) for n, i in new))
+            self._db.executemany("INSERT INTO unsearched (num) VALUES (?)", ((n,) for n, _ in new))
         return [added for added, _ in rows]
 
     def _store_row(self, item: _Prepared, added_at: str) -> tuple[Added, int | None]:
@@ -545,6 +585,38 @@ def _digest_and_tokens(text: str) -> tuple[bytes, str]:
 def _tokens(values: list[int]) -> str:
     """Fingerprint values as FTS5 tokens: decimal numbers, once each (the ascii tokenizer splits at ", ")."""
     return str(list(set(values)))[1:-1]
+
+
+# A text's characters without the white space a keyword ignores: line breaks, spaces, tabs, 全角空格
+# (the index drops all that str.split drops, so it holds every pair this leaves side by side).
+_FLAT = "text"
+for _space in (10, 13, 9, 32, 12288):
+    _FLAT = f"replace({_FLAT}, char({_space}), '')"
+# The texts holding the keyword (?1), those holding it most often first, then in store order.
+# A text is flattened only when it does not hold the keyword as printed (3 to 5 times faster), so a
+# text is ranked by the times it holds the keyword as printed, or else across line breaks.
+_RANKED = f"""SELECT num FROM (
+    SELECT num, CASE WHEN instr(text, ?1) > 0
+        THEN (length(text) - length(replace(text, ?1, ''))) / length(?1)
+        ELSE (length({_FLAT}) - length(replace({_FLAT}, ?1, ''))) / length(?1) END AS times
+    FROM bodies WHERE {{among}}
+) WHERE times > 0 ORDER BY times DESC, num"""
+
+
+def _among(words: str) -> str:
+    """Where a keyword's texts can be: those holding all its pairs of characters, and the unindexed."""
+    if len(words) < 2:
+        return "1"
+    pairs = " AND ".join(f'"{token}"' for token in _pair_tokens(words).split(", "))
+    return f"(num IN (SELECT rowid FROM pairs WHERE pairs MATCH '{pairs}') OR num IN (SELECT num FROM unsearched))"
+
+
+def _pair_tokens(text: str) -> str:
+    """A text's distinct pairs of characters, white space dropped, as FTS5 tokens (decimal numbers)."""
+    import numpy as np
+
+    codes = np.frombuffer("".join(text.split()).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    return str(np.unique((codes[:-1] << 21) | codes[1:]).tolist())[1:-1]
 
 
 def first_line(text: str) -> str | None:

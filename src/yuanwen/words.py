@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from yuanwen.memo import per_rules
 from yuanwen.rules import RuleSet, load_rules
 
 # Segmenters kept for the term sets seen last: each holds a dictionary of ~10 MB and takes 0.08 s
@@ -51,6 +52,7 @@ class Segmenter:
         ]
 
 
+@per_rules
 def rules_segmenter(rules: RuleSet) -> Segmenter:
     """The segmenter that keeps the rules' names, titles and organisations whole."""
     terms = _terms(rules)

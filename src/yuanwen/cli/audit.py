@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -59,6 +58,8 @@ def audit(
     serve_report: bool,
 ) -> None:
     """审核整个文件夹或网页存档（WARC）：每份文件到资料库中找原文并核对；中断后重跑会接着做。"""
+    import sqlite3  # here, as the audit's own imports: `yuanwen check` starts without SQLite
+
     from yuanwen.audit import Plan, audit, inputs
     from yuanwen.library import library_path
     from yuanwen.rules import load_rules

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import unicodedata
 from bisect import bisect_right
@@ -165,7 +166,9 @@ def search(library_file: Path | None, keyword: str, limit: int) -> None:
     """全文搜索：列出含有关键词的原文（关键词可为任意长度，忽略原文中的换行和空格）。"""
 
     def run() -> None:
-        with _opened(library_file, read_only=True) as library:
+        # Opened for writing when the user may: the texts added since the last search are indexed
+        # (and an older library upgraded) first; a library the user may not write is scanned.
+        with _opened(library_file, read_only=not _may_write(library_file)) as library:
             result = library.search(keyword, limit)
         if not result.total:
             click.echo(f"资料库中没有含“{keyword}”的原文。")
@@ -203,6 +206,13 @@ def _opened(library_file: Path | None, create: bool = False, read_only: bool = F
         yield library
     finally:
         library.close()
+
+
+def _may_write(library_file: Path | None) -> bool:
+    from yuanwen.library import library_path
+
+    path = library_path(library_file)
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
 def _entry_row(entry: Entry) -> str:

@@ -22,6 +22,7 @@ from yuanwen.lint.dates import text_date
 from yuanwen.lint.hits import Hit
 from yuanwen.lint.leaders import Lists, name_hits, order_hits, title_hits
 from yuanwen.lint.marks import heading_hits, pair_hits
+from yuanwen.memo import per_rules
 from yuanwen.model import Document, Finding, Report, Span, TextDate, TextMap
 from yuanwen.normalize import normalize
 from yuanwen.roster import DaySpan, RosterIndex, index
@@ -70,7 +71,7 @@ def linted(report: Report, rules: RuleSet, day: date | None = None) -> Report:
 def _checked(reprint: Document, content: TextMap, rules: RuleSet, found: TextDate) -> tuple[Finding, ...]:
     """Steps 3 and 4 on the reprint's content (all of it, or only its own stretches)."""
     span = DaySpan(found.first, found.last) if found.first and found.last else None
-    hits = _Hits(content, rules, index(rules.roster, rules.words("standing_titles")), span)
+    hits = _Hits(content, rules, _roster_index(rules), span)
     locator = Locator(reprint)
     findings = [
         _finding(rule, hit, content, reprint.text, locator)
@@ -79,6 +80,11 @@ def _checked(reprint: Document, content: TextMap, rules: RuleSet, found: TextDat
         for hit in hits.of(rule)
     ]
     return tuple(sorted(findings, key=lambda f: (f.reprint_span.start, f.reprint_span.end, f.rule)))
+
+
+@per_rules
+def _roster_index(rules: RuleSet) -> RosterIndex:
+    return index(rules.roster, rules.words("standing_titles"))
 
 
 def _only(content: TextMap, spans: list[Span]) -> TextMap:

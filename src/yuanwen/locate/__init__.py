@@ -36,7 +36,7 @@ def _in_library(reprint: TextMap, library: Library) -> tuple[Pairing, ...]:
     from yuanwen.locate.parts import Claimed, parts
 
     key = key_of(reprint.content)
-    found = claims(key.codes, library)
+    found = claims(key.codes, library, reprint.content, key.at)
     sources = {text_id: _stored(text_id, library) for text_id in dict.fromkeys(c.source for c in found)}
     claimed = [
         Claimed(claim, Span(int(key.at[claim.start]), int(key.at[claim.end - 1]) + 1), sources[claim.source])

@@ -7,7 +7,7 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, cast
 
@@ -46,6 +46,8 @@ _BUILTIN_FILES = ("leaders.toml", "language.toml", "formulations.toml", "grading
 # ~18 times the built-in rules, lists and roster (57 KB together). A 10 MB file took 15 s and 1 GB; 0.84 MB
 # of leaders (70,000 words) makes the example check take 4.5 s and 126 MB instead of 0.8 s (shared 2-core machine).
 MAX_RULES_BYTES = 1024 * 1024
+# Rule sets kept, by their files: a process meets few (the built-in one, and a user's file or two).
+_KEPT = 8
 __all__ = ["CONDITIONS", "LINT_CHECKS", "Example", "LintRule", "Rule", "RuleError", "RuleSet", "load_rules"]
 
 
@@ -118,9 +120,34 @@ class RuleSet:
 
 
 def load_rules(extra: Iterable[Path] = ()) -> RuleSet:
-    """The built-in rules, extended and overridden by the user's files in order."""
+    """The built-in rules, extended and overridden by the user's files in order.
+
+    One RuleSet object per set of files as they stand: an audit or a web worker checking many
+    documents with the same --rules reads and parses them once, and what is derived from a rule set
+    (yuanwen.memo.per_rules) is built once for it."""
+    paths = tuple(extra)
+    stamps = tuple(_stamp(path) for path in paths)
+    return _parsed(paths) if None in stamps else _loaded(paths, stamps)
+
+
+def _stamp(path: Path) -> tuple[int, ...] | None:
+    """What changes when a rules file is rewritten; None when it is no file to stat (_read says why)."""
+    try:
+        stat = path.stat()
+    except (OSError, ValueError):
+        return None
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
+@lru_cache(maxsize=_KEPT)
+def _loaded(paths: tuple[Path, ...], stamps: tuple[tuple[int, ...] | None, ...]) -> RuleSet:
+    """The rules of those files as they stand (the stamps, only a cache key, say how)."""
+    return _parsed(paths)
+
+
+def _parsed(paths: tuple[Path, ...]) -> RuleSet:
     ruleset = _builtin()
-    for path in extra:
+    for path in paths:
         ruleset = _extend(ruleset, _read(path))
     return ruleset
 

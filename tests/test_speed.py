@@ -1,0 +1,75 @@
+"""Set-up paid once: rule sets loaded once per files as they stand, tables derived once per rule set,
+and the alignment's two ways of finding anchors giving the same anchors."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import EXAMPLES
+from yuanwen.align import _anchors_large, _anchors_small
+from yuanwen.memo import KEPT, per_rules
+from yuanwen.rules import RuleSet, load_rules
+from yuanwen.words import rules_segmenter
+
+SOURCE = (EXAMPLES / "source.txt").read_text(encoding="utf-8")
+REPRINT = (EXAMPLES / "reprint.txt").read_text(encoding="utf-8")
+_ONCE = ((True, True), (True, False), (False, True))
+
+
+def test_both_ways_of_finding_anchors_agree_on_the_example() -> None:
+    # The dictionaries serve short texts in a fresh process, NumPy's hashes once it is loaded.
+    a, b = "".join(SOURCE.split()), "".join(REPRINT.split())
+    for once in _ONCE:
+        anchors = _anchors_small(a, b, once)
+        assert anchors == _anchors_large(a, b, once)
+    assert len(_anchors_small(a, b, (True, True))) > 100
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    a=st.text(alphabet="甲乙丙丁。", min_size=0, max_size=300),
+    b=st.text(alphabet="甲乙丙丁。", min_size=0, max_size=300),
+)
+def test_both_ways_of_finding_anchors_agree_on_repetitive_texts(a: str, b: str) -> None:
+    # Five characters repeat 12-grams often: uniqueness and first places are what is compared.
+    joined = a + b + a
+    for once in _ONCE:
+        assert _anchors_small(joined, b + a, once) == _anchors_large(joined, b + a, once)
+
+
+def test_a_rules_file_is_read_once_until_it_changes(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[lists]\nleaders = ["张三"]\n', encoding="utf-8")
+    first = load_rules([rules])
+    assert load_rules([rules]) is first
+    assert "张三" in first.words("leaders")
+    rules.write_text('[lists]\nleaders = ["李四四"]\n', encoding="utf-8")
+    os.utime(rules, ns=(1, 1))  # a file's times set back: its size and change time still tell
+    changed = load_rules([rules])
+    assert changed is not first
+    assert "李四四" in changed.words("leaders") and "张三" not in changed.words("leaders")
+    assert load_rules() is load_rules(())
+
+
+def test_what_is_derived_from_a_rule_set_is_built_once_for_it(tmp_path: Path) -> None:
+    built: list[int] = []
+
+    @per_rules
+    def count(rules: RuleSet) -> int:
+        built.append(len(rules.rules))
+        return len(built)
+
+    builtin = load_rules()
+    assert count(builtin) == count(builtin) == 1
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[lists]\nleaders = ["张三"]\n', encoding="utf-8")
+    assert count(load_rules([rules])) == count(load_rules([rules])) == 2
+    assert rules_segmenter(load_rules([rules])) is rules_segmenter(load_rules([rules]))
+    assert rules_segmenter(load_rules([rules])) is not rules_segmenter(builtin)
+    for _ in range(KEPT):  # the oldest rule set's table is built again once others pushed it out
+        count(RuleSet(rules=(), lists={}))
+    assert count(builtin) == KEPT + 3
