@@ -14,9 +14,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from multiprocessing.context import SpawnContext, SpawnProcess
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:  # the command line imports this module for its constants: multiprocessing costs ~20 ms
+    from multiprocessing.connection import Connection
+    from multiprocessing.context import SpawnContext, SpawnProcess
 
 # Seconds a document may take where a default is needed (the web, audit, Spark): a long booklet
 # checks in a few seconds, a scan of a hundred pages in about a minute on one busy core.
