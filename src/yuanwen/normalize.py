@@ -1,7 +1,9 @@
 """Text as read → TextMap: content characters only, each mapped to its offset in the text as read.
 
 Layout is not content: whitespace of every kind (hard wraps, blank lines, page breaks, the spaces a
-PDF puts between CJK and digits, zero-width marks) is dropped, so it can never produce a finding.
+PDF puts between CJK and digits, zero-width marks) is dropped, so it can never produce a finding;
+so is the page furniture a text copied out of a PDF keeps (`furniture`), and the words on either
+side of it join.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from bisect import bisect_left
 from collections import Counter
 
 from yuanwen.chars import CLOSERS, CONTENT, SENTENCE_ENDS
+from yuanwen.furniture import furniture
 from yuanwen.model import TextMap
 
 # A text is hard-wrapped when this share of its lines have about the same length (seen: the
@@ -23,17 +26,33 @@ _SHORT_LINE = 0.85
 
 def normalize(text: str) -> TextMap:
     """Split a text into its content characters and the map back to the text as read."""
+    bare = _without_furniture(text)
     offsets = array("q")
     parts: list[str] = []
-    for match in CONTENT.finditer(text):
+    for match in CONTENT.finditer(bare):
         parts.append(match.group())
         offsets.extend(range(match.start(), match.end()))
     return TextMap(
         text=text,
         content="".join(parts),
         offsets=offsets,
-        paragraph_starts=_paragraph_starts(text),
+        paragraph_starts=_paragraph_starts(bare),
     )
+
+
+def _without_furniture(text: str) -> str:
+    """The text with its page furniture blanked out, offsets unchanged."""
+    spans = furniture(text)
+    if not spans:
+        return text
+    parts: list[str] = []
+    done = 0
+    for span in spans:
+        # Blanked with spaces, newlines kept: a furniture line becomes an empty line, not content.
+        parts += [text[done : span.start], "".join(c if c == "\n" else " " for c in text[span.start : span.end])]
+        done = span.end
+    parts.append(text[done:])
+    return "".join(parts)
 
 
 def _paragraph_starts(text: str) -> tuple[int, ...]:

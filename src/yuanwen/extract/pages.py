@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from yuanwen.errors import InputError
+from yuanwen.furniture import is_page_number, running_key
 
 # A booklet, a speech or a white paper has tens of pages, a yearbook some hundreds: more than this
 # is an archive, not one text. Counted before any page is read (a page tree may list one page a
@@ -33,14 +34,6 @@ def require_pages(count: int, name: str) -> None:
         raise InputError(f"页数过多（{count:,} 页，上限 {MAX_PAGES:,} 页）：{name}")
 
 
-_DASHES = r"\-—–―‒·•.\s"
-_EDGE_NUMBER = re.compile(rf"^[{_DASHES}\d]*\d[{_DASHES}]*|[{_DASHES}]*\d[{_DASHES}\d]*$")
-_PAGE_NUMBER = (
-    re.compile(rf"[{_DASHES}]*\d{{1,4}}[{_DASHES}]*"),  # 3, - 3 -, — 3 —, ·3·
-    re.compile(r"(共\s*\d+\s*页\s*[,，]?\s*)?第\s*[\d一二三四五六七八九十百零〇]+\s*页(\s*[,，]?\s*共\s*\d+\s*页)?"),
-    re.compile(r"\d+\s*[/／]\s*\d+"),  # 3/10
-    re.compile(r"(page|p\.)\s*\d+(\s*of\s*\d+)?", re.IGNORECASE),
-)
 # Ideographs, CJK punctuation, full-width forms and the quotes and dashes Chinese text uses:
 # a space between two of these is an extraction artefact (justified lines, letter-spaced titles).
 _CJK = r"\u2014\u2018-\u201d\u2026\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff"
@@ -77,12 +70,6 @@ def body_indexes(pages: Sequence[Sequence[Line]]) -> list[list[int]]:
     ]
 
 
-def is_page_number(text: str) -> bool:
-    """True for a line that is only a page number: 3, - 3 -, 第 3 页, 3/10, Page 3."""
-    stripped = text.strip()
-    return bool(stripped) and any(pattern.fullmatch(stripped) for pattern in _PAGE_NUMBER)
-
-
 def close_cjk_gaps(text: str) -> str:
     """Remove the spaces a PDF reader puts between two Chinese characters."""
     return _CJK_GAP.sub("", text)
@@ -93,20 +80,13 @@ def _edge_indexes(lines: Sequence[Line]) -> set[int]:
     return set(by_depth[:EDGE_LINES]) | set(by_depth[-EDGE_LINES:])
 
 
-def _key(text: str) -> str:
-    # A page number printed beside a running header ("政治学习资料 · 3") changes from page to page;
-    # the words do not. Numbers inside a line stay: a body line differing only in them is not
-    # a repeat.
-    return _EDGE_NUMBER.sub("", "".join(text.split()))
-
-
 def _running_lines(pages: Sequence[Sequence[Line]], edges: Sequence[set[int]]) -> dict[str, float]:
     """Each running header or footer, by key, with the depth it is printed at."""
     depths: defaultdict[str, list[float]] = defaultdict(list)
     for lines, edge in zip(pages, edges, strict=True):
         seen: dict[str, float] = {}
         for index in edge:
-            key = _key(lines[index].text)
+            key = running_key(lines[index].text)
             if len(key) >= 2:
                 seen.setdefault(key, lines[index].baseline)
         for key, depth in seen.items():
@@ -116,5 +96,5 @@ def _running_lines(pages: Sequence[Sequence[Line]], edges: Sequence[set[int]]) -
 
 
 def _is_running(line: Line, running: dict[str, float]) -> bool:
-    depth = running.get(_key(line.text))
+    depth = running.get(running_key(line.text))
     return depth is not None and abs(line.baseline - depth) <= RUNNING_DRIFT

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import io
 import threading
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from yuanwen.errors import InputError
@@ -140,7 +141,7 @@ def _load_page(document: Any, index: int, name: str) -> Any:
 
 
 def _pdfium_lines(page: Any) -> list[Line]:
-    """The page's lines as PDFium reads them, in reading order."""
+    """The page's lines as PDFium reads them, in reading order, each line's characters in their order on it."""
     import pypdfium2.raw as pdfium_c
 
     height = page.get_height()
@@ -150,13 +151,43 @@ def _pdfium_lines(page: Any) -> list[Line]:
         get_unicode = pdfium_c.FPDFText_GetUnicode
         chars = [_char(get_unicode(raw, index)) for index in range(pdfium_c.FPDFText_CountChars(raw))]
         lines: list[Line] = []
-        for start, text in _split_lines(chars):
-            x, y = ctypes.c_double(), ctypes.c_double()
-            pdfium_c.FPDFText_GetCharOrigin(raw, start, x, y)
-            lines.append(Line(text, height - y.value))
+        for indexes in _split_lines(chars):
+            placed = [_placed(raw, index) for index in indexes]
+            lines.append(Line("".join(chars[i] for i in _on_the_line(indexes, placed)).strip(), height - placed[0].y))
         return lines
     finally:
         textpage.close()
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """Where a character stands: its origin on the page, and its font size (points)."""
+
+    x: float
+    y: float
+    size: float
+
+
+def _placed(raw: Any, index: int) -> _Placed:
+    import pypdfium2.raw as pdfium_c
+
+    x, y = ctypes.c_double(), ctypes.c_double()
+    pdfium_c.FPDFText_GetCharOrigin(raw, index, x, y)
+    return _Placed(x.value, y.value, pdfium_c.FPDFText_GetFontSize(raw, index))
+
+
+def _on_the_line(indexes: Sequence[int], placed: Sequence[_Placed]) -> list[int]:
+    """A line's characters left to right, when they stand on one horizontal line.
+
+    PDFium keeps the order of the content stream, and LibreOffice draws a line's glyphs in one
+    font before those of the font it falls back to (quotation marks in a Latin font before the
+    Chinese around them: “”牛鼻子). A line whose origins climb or fall more than a character
+    (vertical text) keeps PDFium's order."""
+    size = max((p.size for p in placed), default=0.0)
+    ys = [p.y for p in placed]
+    if not ys or max(ys) - min(ys) > size:
+        return list(indexes)
+    return [index for _, index in sorted(zip((p.x for p in placed), indexes, strict=True), key=lambda pair: pair[0])]
 
 
 def _char(code: int) -> str:
@@ -171,20 +202,17 @@ def _char(code: int) -> str:
     return chr(code)
 
 
-def _split_lines(chars: Sequence[str]) -> list[tuple[int, str]]:
-    """Non-blank lines, each with the index of its first visible character."""
-    lines: list[tuple[int, str]] = []
-    current: list[str] = []
-    start = -1
+def _split_lines(chars: Sequence[str]) -> list[list[int]]:
+    """The indexes of the characters of each non-blank line, from its first visible character."""
+    lines: list[list[int]] = []
+    current: list[int] = []
     for index, char in enumerate([*chars, "\n"]):
         if char == "\n":
-            if start >= 0:
-                lines.append((start, "".join(current).strip()))
-            current, start = [], -1
-            continue
-        if start < 0 and char.strip():
-            start = index
-        current.append(char)
+            if current:
+                lines.append(current)
+            current = []
+        elif current or char.strip():
+            current.append(index)
     return lines
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING, cast
 
-from yuanwen.docxbody import ONE_CHAR, Piece, W, read_body
+from yuanwen.docxbody import ONE_CHAR, Piece, W, word_body
 from yuanwen.model import Document, Finding, Report, Span, TextEdit
 from yuanwen.render.text import KIND_NAMES, SEVERITY_NAMES
 from yuanwen.texts import shorten, unwrapped
@@ -122,7 +122,7 @@ def _open_target(reprint: Document) -> _Target:
     import docx
 
     document = docx.Document(io.BytesIO(reprint.data))
-    body = read_body(document.element.body)
+    body = word_body(document)
     return _Target(document, RunText(body.text, body.pieces))
 
 
