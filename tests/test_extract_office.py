@@ -76,7 +76,8 @@ def test_doc_report_comes_from_the_conversion_made_when_read(
     source = "".join(f"{line}\n" for line in reprint_paragraphs()[2:]).replace("进一步", "继续", 1)
     report = check(reprint, Document("source.txt", "txt", source))
     output = docx.Document(io.BytesIO(render_docx(report)))
-    assert output.sections[0].header.paragraphs[0].text == BOOKLET_HEADER  # the user's document, not a new one
+    # The user's document, not a new one (its own section after the report's cover).
+    assert output.sections[-1].header.paragraphs[0].text == BOOKLET_HEADER
     assert [c.text for c in output.comments if "原文：继续" in c.text and "严重" in c.text]
 
 

@@ -222,3 +222,14 @@ def test_layout_and_punctuation_width_do_not_change_the_key(number: int, at: int
     assert (
         gram_hashes(key_of(content_of(retyped)).codes).tolist() == gram_hashes(key_of(content_of(text)).codes).tolist()
     )
+
+
+def test_a_text_s_description_changes_and_its_text_stays(tmp_path: Path) -> None:
+    with Library(_lib(tmp_path), create=True) as library:
+        added = library.add(_document("国务院召开常务会议\n会议部署下半年工作。"), Metadata(title="国务院召开"))
+        entry = library.describe(added.id, Metadata(title="国务院常务会议", publisher="新华社", date="2023-05-12"))
+        assert (entry.metadata.title, entry.metadata.publisher) == ("国务院常务会议", "新华社")
+        assert library.entry(added.id).metadata.date == "2023-05-12"
+        assert library.text(added.id) == "国务院召开常务会议\n会议部署下半年工作。"
+        with pytest.raises(LibraryError, match="YYYY-MM-DD"):
+            library.describe(added.id, Metadata(date="五月"))

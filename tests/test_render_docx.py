@@ -1,4 +1,5 @@
-"""The Word report: a comment on the very words of each finding, the user's formatting untouched."""
+"""The Word report: every correction a tracked change, a comment on each entry of the list, an A4 cover;
+the user's formatting untouched."""
 
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from conftest import EXAMPLES, run_cli
 from extract_builders import body_docx, reprint_paragraphs, w_p, w_r
 from yuanwen.check import check
 from yuanwen.extract import read_bytes, read_document
-from yuanwen.fix import corrected
+from yuanwen.fix import corrected, corrected_text, edits
 from yuanwen.model import KINDS, Document, Report
-from yuanwen.render.docx import render_docx
+from yuanwen.render.docx import render_docx, render_docx_comments
+from yuanwen.review import review
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 SOURCE = EXAMPLES / "source.txt"
@@ -62,13 +64,54 @@ def comment_ranges(document: Any) -> dict[int, str]:
 
 
 def formatting(document: Any) -> list[tuple[str, bool, bool]]:
-    """Each character of the body's runs with its run's bold and italic."""
+    """Each character of the body's runs (the cover left out) with its run's bold and italic."""
+    cover = set(cover_paragraphs(document.element.body))
     return [
         (char, bool(run.find(f"{W}rPr/{W}b") is not None), bool(run.find(f"{W}rPr/{W}i") is not None))
         for run in document.element.body.iter(W + "r")
+        if run.getparent() not in cover
         for t in run.iter(W + "t")
         for char in t.text or ""
     ]
+
+
+def cover_paragraphs(body: Any) -> list[Any]:
+    """The paragraphs of the report's cover: the body's first ones, up to the one that ends the first section."""
+    ends = [p for p in body if p.tag == W + "p" and p.find(f"{W}pPr/{W}sectPr") is not None]
+    return list(body)[: list(body).index(ends[0]) + 1] if ends else []
+
+
+def _applied(output: bytes, accept: bool) -> bytes:
+    """The .docx with every revision of yuanwen's accepted or rejected (as Word does it), and the cover taken out."""
+    from lxml import etree
+
+    parts = zipfile.ZipFile(io.BytesIO(output))
+    root = etree.fromstring(parts.read("word/document.xml"))
+    body = root.find(W + "body")
+    for paragraph in cover_paragraphs(body):
+        body.remove(paragraph)
+    gone, kept = ("del", "ins") if accept else ("ins", "del")
+    for mark in root.iter(W + gone):
+        if mark.get(W + "author") == "yuanwen":
+            mark.getparent().remove(mark)
+    for mark in list(root.iter(W + kept)):
+        if mark.get(W + "author") != "yuanwen":
+            continue
+        for text in mark.iter(W + "delText"):
+            text.tag = W + "t"
+        for child in list(mark):
+            mark.addprevious(child)
+        mark.getparent().remove(mark)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as changed:
+        for item in parts.infolist():
+            data = etree.tostring(root) if item.filename == "word/document.xml" else parts.read(item)
+            changed.writestr(item, data)
+    return out.getvalue()
+
+
+def _read_back(output: bytes, accept: bool) -> str:
+    return read_bytes(_applied(output, accept), "applied.docx").text
 
 
 def _flat(text: str) -> str:
@@ -76,12 +119,14 @@ def _flat(text: str) -> str:
 
 
 def _assert_anchored(report: Report, output: bytes) -> Any:
-    """Every finding has its comment, in order, on exactly its words (an omission: the character before)."""
+    """Every entry of the list has its comment, in order, on exactly its first finding's words (an omission:
+    the character before)."""
     document = docx.Document(io.BytesIO(output))
     comments = sorted(document.comments, key=lambda c: c.comment_id)
     ranges = comment_ranges(document)
-    assert len(comments) == len(report.findings)
-    for finding, comment in zip(report.findings, comments, strict=True):
+    firsts = [report.findings[group.members[0]] for group in review(report).groups]
+    assert len(comments) == len(firsts)
+    for finding, comment in zip(firsts, comments, strict=True):
         assert comment.author == "yuanwen"
         assert finding.message in comment.text and finding.rule in comment.text
         anchored = _flat(ranges[comment.comment_id])
@@ -103,11 +148,51 @@ def own(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Report]:
     return path, check(read_document(path), read_document(SOURCE))
 
 
-def test_text_reprint_gets_a_new_docx_with_a_comment_on_each_finding(example: Report) -> None:
-    document = _assert_anchored(example, render_docx(example))
+def test_text_reprint_gets_a_new_docx_with_a_comment_on_each_entry(example: Report) -> None:
+    document = _assert_anchored(example, render_docx_comments(example))
     texts = [c.text for c in sorted(document.comments, key=lambda c: c.comment_id)]
-    critical = [t for t in texts if t.startswith("【严重")]
-    assert ["原文：继续" in critical[0], "原文：指导" in critical[1]] == [True, True]
+    assert ["原文：继续" in texts[0], "原文：指导" in texts[1]] == [True, True]
+    assert "同样的改动共 26 处（第 21–27 行）" in texts[2]
+    assert len(texts) == 6
+
+
+def test_the_cover_is_an_a4_section_with_the_verdict_the_rate_and_every_critical(example: Report) -> None:
+    document = docx.Document(io.BytesIO(render_docx(example)))
+    cover = cover_paragraphs(document.element.body)
+    text = ["".join(t.text or "" for t in p.iter(W + "t")) for p in cover]
+    assert text[0] == "原文核对报告"
+    assert text[1] == "有 2 处严重差错（领导人讲话被改动、机构名称被改动），须改正"
+    assert "差错率 18.74/10000，编校质量不合格" in text[2]
+    assert any("标点的全角、半角不同" in line and "×26" in line for line in text)
+    assert [line for line in text if line.startswith("【严重")] == [
+        "【严重·改动】第 23 行  领导人讲话中“继续”被改为“进一步”",
+        "【严重·改动】第 45 行  机构名称“指导”被改为“督导”",
+    ]
+    first, body = document.sections[0], document.sections[-1]
+    for section in (first, body):
+        assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+
+
+def test_tracked_changes_accept_to_fix_and_reject_to_the_reprint(example: Report) -> None:
+    output = render_docx(example)
+    fixed = corrected_text(example.reprint.text, edits(example, frozenset(KINDS)))
+    assert _flat(_read_back(output, accept=True)) == _flat(fixed)
+    assert _flat(_read_back(output, accept=False)) == _flat(example.reprint.text)
+    document = docx.Document(io.BytesIO(output))
+    marks = [m for m in document.element.body.iter(W + "ins", W + "del")]
+    assert {m.get(W + "author") for m in marks} == {"yuanwen"}
+    # 28 edits: 2 words and 26 commas, each a deletion and an insertion; one comment per entry.
+    assert len(marks) == 2 * 28 and len(document.comments) == 6
+
+
+def test_own_docx_tracked_changes_accept_and_reject_exactly(own: tuple[Path, Report]) -> None:
+    report = own[1]
+    output = render_docx(report)
+    fixed = corrected(report, frozenset(KINDS))
+    assert isinstance(fixed, bytes)
+    assert _read_back(output, accept=True) == read_bytes(fixed, "fixed.docx").text
+    assert _read_back(output, accept=False) == report.reprint.text
+    assert docx.Document(io.BytesIO(output)).sections[-1].header.paragraphs[0].text == "政治学习资料 第22期"
 
 
 def test_own_docx_keeps_its_formatting_and_gets_the_comments(own: tuple[Path, Report]) -> None:
@@ -115,10 +200,11 @@ def test_own_docx_keeps_its_formatting_and_gets_the_comments(own: tuple[Path, Re
     assert report.reprint.format == "docx"
     assert [f.reprint_text for f in report.findings if f.severity == "critical"] == ["进一步", "督导"]
     before = docx.Document(str(path))
-    after = _assert_anchored(report, render_docx(report))
+    after = _assert_anchored(report, render_docx_comments(report))
     assert formatting(after) == formatting(before)
-    assert len(after.tables) == 1 and len(after.paragraphs) == len(before.paragraphs)
-    assert after.sections[0].header.paragraphs[0].text == "政治学习资料 第22期"
+    cover = len(cover_paragraphs(after.element.body))
+    assert len(after.tables) == 1 and len(after.paragraphs) == len(before.paragraphs) + cover
+    assert after.sections[-1].header.paragraphs[0].text == "政治学习资料 第22期"
 
 
 def test_own_docx_report_needs_no_file(tmp_path: Path) -> None:
@@ -127,7 +213,7 @@ def test_own_docx_report_needs_no_file(tmp_path: Path) -> None:
     before = formatting(docx.Document(str(path)))
     report = check(read_document(path), read_document(SOURCE))
     path.unlink()
-    after = _assert_anchored(report, render_docx(report))
+    after = _assert_anchored(report, render_docx_comments(report))
     assert formatting(after) == before
     fixed = corrected(report, frozenset({"substitution"}))
     assert isinstance(fixed, bytes)
@@ -162,17 +248,22 @@ def test_comments_and_fixes_land_in_insertions_fields_text_boxes_and_tables(tmp_
     reprint = read_document(body_docx(tmp_path, _TRICKY_BODY))
     report = check(reprint, Document("source.txt", "txt", _TRICKY_SOURCE))
     assert [f.reprint_text for f in report.findings if f.kind == "substitution"] == ["进一步", "督导", "任务"]
-    _assert_anchored(report, render_docx(report))
+    _assert_anchored(report, render_docx_comments(report))
     fixed = corrected(report, frozenset(KINDS))
     assert isinstance(fixed, bytes)
     assert read_bytes(fixed, "fixed.docx").text == _TRICKY_SOURCE
+    tracked = render_docx(report)
+    assert _read_back(tracked, accept=True) == _TRICKY_SOURCE
+    assert _read_back(tracked, accept=False) == reprint.text
 
 
 def test_characters_xml_cannot_hold_become_spaces() -> None:
     text = "第一页\f正文，\x0b继续完善\n"
     source = Document("source", "txt", "第一页正文，继续完善\n")
-    output = render_docx(check(Document("reprint", "txt", text), source))
-    assert "".join(p.text for p in docx.Document(io.BytesIO(output)).paragraphs) == "第一页 正文， 继续完善"
+    output = render_docx_comments(check(Document("reprint", "txt", text), source))
+    document = docx.Document(io.BytesIO(output))
+    cover = len(cover_paragraphs(document.element.body))
+    assert "".join(p.text for p in document.paragraphs[cover:]) == "第一页 正文， 继续完善"
 
 
 def test_cli_writes_the_docx_and_refuses_stdout(tmp_path: Path) -> None:
@@ -182,6 +273,13 @@ def test_cli_writes_the_docx_and_refuses_stdout(tmp_path: Path) -> None:
     assert zipfile.is_zipfile(out)
     refused = run_cli("check", EXAMPLES / "reprint.txt", "--source", SOURCE, "--format", "docx")
     assert refused.exit_code == 2
+    plain = tmp_path / "comments.docx"
+    args = ("check", EXAMPLES / "reprint.txt", "--source", SOURCE, "-f", "docx")
+    result = run_cli(*args, "--comments-only", "-o", plain)
+    assert result.exit_code == 1, result.output
+    document = docx.Document(str(plain))
+    assert not list(document.element.body.iter(W + "ins", W + "del")) and len(document.comments) == 6
+    assert run_cli("check", EXAMPLES / "reprint.txt", "--source", SOURCE, "--comments-only").exit_code == 2
 
 
 def test_libreoffice_opens_it(own: tuple[Path, Report], tmp_path: Path) -> None:

@@ -126,7 +126,7 @@ def test_user_text_is_escaped(hostile: Report) -> None:
 def test_self_contained(example: Report) -> None:
     page = render_html(example)
     tree = lxml_html.fromstring(page)
-    assert not tree.xpath("//*[@src] | //link | //*[@href]")
+    assert not tree.xpath("//*[@src] | //link | //*[@href and not(starts-with(@href, '#'))]")
     assert "http://" not in page and "https://" not in page
     assert "script-src 'sha256-" in page  # only the report's own script may run
 
@@ -173,7 +173,8 @@ def test_in_a_browser_offline_navigation_and_screenshot(browser: Any, example: R
     for key in ("j", "j", "k"):
         page.keyboard.press(key)
         focused.append(page.evaluate("document.body.dataset.focused"))
-    assert focused == ["0", "1", "2", "1"]
+    # The list worst first: the two critical changes, then the 26 commas as one entry.
+    assert focused == ["20", "30", "3", "30"]
     assert page.locator(".f.current").count() == 2
     assert page.locator("#strip a").count() == len(example.findings)
     page.screenshot(path=str(tmp_path / "report.png"), full_page=False)
@@ -205,3 +206,28 @@ def test_in_a_browser_a_script_in_the_reprint_runs_nothing(browser: Any, hostile
     page.keyboard.press("j")
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert problems == []
+
+
+def test_the_list_is_worst_first_and_a_repeated_change_is_one_entry(example: Report) -> None:
+    tree = lxml_html.fromstring(render_html(example))
+    entries = tree.xpath('//nav[@id="findings"]/ol/li')
+    assert [e.get("class").split()[1] for e in entries] == ["sev-critical"] * 2 + ["sev-minor"] + ["sev-info"] * 3
+    commas = entries[2]
+    assert "×26（第 21–27 行）" in commas.xpath("string(.//summary)")
+    assert len(commas.xpath(".//details/ol/li")) == 26
+    assert tree.xpath('string(//p[contains(@class, "verdict")])').startswith("有 2 处严重差错（领导人讲话被改动")
+    assert "差错率 18.74/10000，编校质量不合格" in tree.xpath('string(//p[contains(@class, "rate")])')
+
+
+def test_in_a_browser_the_list_steps_and_opens_groups(browser: Any, example: Report, tmp_path: Path) -> None:
+    path = tmp_path / "report.html"
+    path.write_text(render_html(example), encoding="utf-8")
+    page = _open(browser, path, [])
+    page.click("#findings li.entry:nth-child(2) > a")
+    assert page.evaluate("document.body.dataset.focused") == "30"
+    page.keyboard.press("j")
+    assert page.locator("#findings li.current details").get_attribute("open") is None
+    page.keyboard.press("Enter")
+    assert page.locator("#findings li.current details").get_attribute("open") == ""
+    page.click('#findings details a[data-f="29"]')
+    assert page.locator("ins.f.current").get_attribute("id") == "f29"

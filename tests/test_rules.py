@@ -61,6 +61,43 @@ def test_a_user_rule_comes_before_the_built_in_ones(tmp_path: Path) -> None:
     assert fired == ["house.style"]
 
 
+# The G20's members and China's neighbours on land and sea, whose heads foreign.toml holds.
+G20_AND_NEIGHBOURS = {
+    "美国", "俄罗斯", "英国", "法国", "德国", "意大利", "加拿大", "澳大利亚", "日本", "韩国", "印度", "巴西",
+    "阿根廷", "墨西哥", "南非", "印度尼西亚", "土耳其", "沙特阿拉伯", "欧盟", "非盟", "朝鲜", "蒙古国",
+    "哈萨克斯坦", "吉尔吉斯斯坦", "塔吉克斯坦", "阿富汗", "巴基斯坦", "尼泊尔", "不丹", "缅甸", "老挝", "越南",
+    "菲律宾", "马来西亚", "文莱",
+}  # fmt: skip
+
+
+def test_foreign_leaders_are_dated_for_every_g20_member_and_neighbour() -> None:
+    foreign = load_rules().foreign
+    assert {office.title for office in foreign} >= {"美国总统", "俄罗斯总统", "日本首相", "越南国家主席"}
+    countries = {c for c in G20_AND_NEIGHBOURS if any(office.title.startswith(c) for office in foreign)}
+    assert countries == G20_AND_NEIGHBOURS
+    for office in foreign:
+        for period in office.holders:
+            assert period.end is None or period.start < period.end, (office.title, period)
+        # Every office is covered to this day: its last holder's period is open, or the office ended.
+        assert any(p.end is None for p in office.holders) or office.title in ENDED, office.title
+
+
+# Offices that no longer exist, or that the data leaves at a last holder: 苏联总统, 土耳其总理 (abolished
+# 2018), 阿富汗总统 (2021), 朝鲜最高人民会议常任委员会委员长 (held by the leader since 2019).
+ENDED = {"苏联总统", "土耳其总理", "阿富汗总统", "朝鲜最高人民会议常任委员会委员长"}
+
+
+def test_a_user_file_adds_a_foreign_leader(tmp_path: Path) -> None:
+    user = tmp_path / "mine.toml"
+    user.write_text(
+        '[[foreign]]\ncountry = "新西兰"\noffice = "总理"\nholders = [{ name = "拉克森", from = 2023-11-27 }]\n',
+        encoding="utf-8",
+    )
+    source, reprint = "会谈后，拉克森抵达上海。", "会谈后，拉森克抵达上海。"
+    assert _rules_fired(source, reprint) == ["word.substitution"]
+    assert _rules_fired(source, reprint, CheckOptions(rule_files=(user,))) == ["political.foreign_name"]
+
+
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
@@ -76,6 +113,8 @@ def test_a_user_rule_comes_before_the_built_in_ones(tmp_path: Path) -> None:
         ('[[lint]]\nid = "x"\ncheck = "pattern"\npattern = "("\nseverity = "major"\nmessage = "m"\n', "正则表达式"),
         ('[[lint]]\nid = "x"\ncheck = "spell"\nseverity = "major"\nmessage = "m"\n', "spell"),
         ('[[offices]]\ntitle = "国务院总理"\nholders = [{ name = "李强" }]\n', "from"),
+        ('[[foreign]]\ncountry = "美国"\noffice = "总统"\nholders = [{ name = "拜登" }]\n', "from"),
+        ('[[foreign]]\noffice = "总统"\n', "country"),
     ],
 )
 def test_a_bad_rule_file_says_where(tmp_path: Path, content: str, expected: str) -> None:

@@ -63,7 +63,8 @@ def test_a_word_reprint_checked_navigated_and_downloaded(page: Any, web_server: 
         else:
             page.keyboard.press(action)
         focused.append(frame.locator("body").get_attribute("data-focused"))
-    assert focused == ["0", "1", "2", "1", "0"]
+    # The list worst first: the two critical changes, then the 26 commas as one entry.
+    assert focused == ["20", "30", "3", "30", "20"]
     frame.locator("ins.f.sev-critical", has_text="督导").click()
     assert frame.locator("#current").inner_text().startswith("严重·改动")
     _shot(page, "web-report")
@@ -71,7 +72,8 @@ def test_a_word_reprint_checked_navigated_and_downloaded(page: Any, web_server: 
     with page.expect_download() as report_download:
         page.click("#download-docx")
     comments = [c.text for c in docx.Document(report_download.value.path()).comments]
-    assert len(comments) == 31 and sum("严重" in c for c in comments) == 2
+    # One comment per entry of the list; every correction a tracked change.
+    assert len(comments) == 6 and sum("严重" in c for c in comments) == 2
     with page.expect_download() as fixed_download:
         page.click("#download-fixed")
     assert fixed_download.value.suggested_filename == "学习资料.改正.docx"
@@ -121,7 +123,9 @@ def test_a_record_opens_after_a_restart(page: Any, web_server: Any) -> None:
     assert frame.locator("ins.f.sev-critical", has_text="督导").is_visible()
     page.goto(f"{web_server.url}/records")
     rows = page.locator("#records tbody tr").count()
-    page.locator("#records tr", has_text="重启前.txt").locator("button").click()
+    page.locator("#records tr", has_text="重启前.txt").locator("a.delete").click()
+    assert "确定删除“重启前.txt”" in page.locator("main").inner_text()
+    page.click("#confirm")
     assert page.locator("#records tbody tr").count() == rows - 1
     assert page.locator("#records", has_text="重启前.txt").count() == 0
     assert page.problems == []

@@ -63,7 +63,10 @@ def check(
     words, locator = rules_segmenter(rules), Locator(reprint)
     findings = [f for pairing in pairings for f in _graded(pairing, rules, words, locator, reprint.ocr)]
     infos = _source_infos(pairings, reprint_map, whole=isinstance(source, Document))
-    report = Report(reprint=reprint, sources=infos, findings=tuple(findings), reprint_map=reprint_map)
+    searched = not isinstance(source, Document)
+    report = Report(
+        reprint=reprint, sources=infos, findings=tuple(findings), reprint_map=reprint_map, searched=searched
+    )
     return linted(report, rules, options.day)
 
 

@@ -18,6 +18,7 @@ from yuanwen.chars import SENTENCE_ENDS, fold_width, is_punctuation
 from yuanwen.model import Alignment, Difference, Edit, OcrEvidence, Span, TextMap
 from yuanwen.normalize import is_boundary
 from yuanwen.numbers import numeral_changed, tokens_near, zero_misprinted
+from yuanwen.roster import index
 from yuanwen.rules import RuleSet
 from yuanwen.words import Segmenter, Token
 
@@ -49,6 +50,16 @@ _OPENING = frozenset('“「『"')
 _CLOSING = frozenset('”」』"')
 _QUOTES = _OPENING | _CLOSING
 _LATIN = re.compile("[A-Za-z]")
+# A word of a leader's standing stands just before the name, in its clause (中共中央政治局常委、国务院
+# 总理李强: 11 characters), or right after it (习近平同志, 李强总理, 习近平总书记).
+_STANDING_BEFORE = 12
+_STANDING_AFTER = 1
+_CLAUSE_MARKS = frozenset("，,。；;：:！？!?")
+# A word this short is a leader's name, a standing or an act only as a whole word of the segmenter's:
+# 万里 in 万里长城, 原 in 原则 and 通伦 in 普通伦理 are not.
+_SHORT_WORD = 2
+# Foreign names are written with their given names before them (约瑟夫·拜登, 弗拉基米尔·普京).
+_GIVEN_NAMES = "(?:[\u4e00-\u9fff]{1,8}[·・])*"
 
 
 class Context:
@@ -72,6 +83,11 @@ class Context:
         self._speech = _speech_pattern(rules)
         self._heading_end = _heading_end(self._source, rules.words("dateline_agencies"))
         self._body_source, self._body_reprint = _body(alignment)
+        self._leaders = _alternation(index(rules.roster, rules.words("standing_titles")).names)
+        self._standing = _alternation(rules.words("leader_standing"))
+        self._acts = _alternation(rules.words("leader_acts"))
+        foreign = _alternation(period.name for office in rules.foreign for period in office.holders)
+        self._foreign = re.compile(_GIVEN_NAMES + f"(?:{foreign.pattern})") if foreign else None
 
     def holds(self, condition: str, diff: Difference) -> bool:
         """Whether a rule's condition (possibly "not X") holds for a difference."""
@@ -168,6 +184,68 @@ class Context:
 
     def date(self, diff: Difference) -> bool:
         return self._touches(_DATE, diff)
+
+    def leader_standing(self, diff: Difference) -> bool:
+        return self._beside_leader(self._standing, diff, act=False)
+
+    def leader_act(self, diff: Difference) -> bool:
+        return self._beside_leader(self._acts, diff, act=True)
+
+    def foreign_leader(self, diff: Difference) -> bool:
+        return any(
+            _overlaps(found, span) and self._whole(text.content, found)
+            for text, span in ((self._source, diff.source), (self._reprint, diff.reprint))
+            for found in self._found(self._foreign, text.content, span)
+        )
+
+    def _beside_leader(self, pattern: re.Pattern[str] | None, diff: Difference, act: bool) -> bool:
+        """Whether the difference touches a word of the pattern that stands beside a leader's name in
+        its sentence: after the name for an act (习近平在北京会见), next to it for a standing."""
+        return any(
+            _overlaps(word, span)
+            and self._whole(text.content, word, "leading" if act else "whole")
+            and self._leader_beside(text, word, act)
+            for text, span in ((self._source, diff.source), (self._reprint, diff.reprint))
+            for word in self._found(pattern, text.content, span)
+        )
+
+    def _leader_beside(self, text: TextMap, word: Span, act: bool) -> bool:
+        content = text.content
+        reach = _SPEAKER_TO_CUE if act else _STANDING_BEFORE
+        start, end = max(0, word.start - reach - 4), min(len(content), word.end + _STANDING_AFTER + 4)
+        for found in self._found(self._leaders, content, Span(start, end)):
+            if not self._whole(content, found, "split"):
+                continue
+            if found.end <= word.start:
+                between = content[found.end : word.start]
+                stops = SENTENCE_ENDS if act else _CLAUSE_MARKS
+                near = len(between) <= (reach if act else _STANDING_AFTER)
+            elif not act and word.end <= found.start:
+                between, stops, near = content[word.end : found.start], _CLAUSE_MARKS, found.start - word.end <= reach
+            else:
+                continue
+            if near and not any(ch in stops for ch in between) and not _parted(text, found, word):
+                return True
+        return False
+
+    def _found(self, pattern: re.Pattern[str] | None, content: str, span: Span) -> list[Span]:
+        """The pattern's matches around a span."""
+        if pattern is None:
+            return []
+        return [Span(m.start(), m.end()) for m in _matches_near(pattern, content, span)]
+
+    def _whole(self, content: str, word: Span, how: str = "whole") -> bool:
+        """A word longer than _SHORT_WORD, or one the segmenter reads as a word there: whole ("whole": 原
+        of 原则 is not), leading a word ("leading": 主持 of 主持会议 is, 通话 of 普通话 is not), or held by
+        no longer word ("split": 韩正 read 韩 正在 is, 万里 of 万里长城 is not)."""
+        if len(word) > _SHORT_WORD:
+            return True
+        window = Span(max(0, word.start - _TERM_WINDOW), min(len(content), word.end + _TERM_WINDOW))
+        tokens = self._segmenter.words(content[window.start : window.end], window.start)
+        if how == "split":
+            return not any(t.start <= word.start and word.end <= t.end and len(t.text) > len(word) for t in tokens)
+        starts, ends = {t.start for t in tokens}, {t.end for t in tokens}
+        return word.start in starts and (how == "leading" or word.end in ends)
 
     def in_speech(self, diff: Difference) -> bool:
         # A mark changed is in the speech its cue opens (习近平强调， → 习近平强调：“ changes the cue's
@@ -295,6 +373,13 @@ class Context:
         start, end = max(0, span.start - _TERM_WINDOW), min(len(text.content), span.end + _TERM_WINDOW)
         words = self._segmenter.words(text.content[start:end], start)
         return [w for w in words if _overlaps(Span(w.start, w.end), span)]
+
+
+def _parted(text: TextMap, a: Span, b: Span) -> bool:
+    """Whether a paragraph starts between two spans (a headline's name and the body's words)."""
+    low, high = min(a.end, b.end), max(a.start, b.start)
+    i = bisect_right(text.paragraph_starts, low)
+    return i < len(text.paragraph_starts) and text.paragraph_starts[i] <= high
 
 
 def _name_after_title(words: list[Token]) -> Span | None:

@@ -11,6 +11,9 @@ from yuanwen.model import SEVERITIES, Alignment, Difference, Document, Finding
 from yuanwen.rules import Rule, RuleSet
 from yuanwen.texts import shorten
 
+# An edit no longer than a name (普京 → 京普, 李克强 → 李强克) changes one word: it is graded whole, as
+# its parts (京 added, 京 dropped) say nothing of the name they are parts of.
+_ONE_WORD = 4
 # Longer texts are shortened in messages: a person reads the start and the end.
 _MESSAGE_CHARS = 30
 
@@ -53,7 +56,7 @@ def _rule_for(diff: Difference, context: Context, rules: RuleSet) -> Rule:
     The whole edit's own rule names it when it is as grave, else a worst part of the edit's kind
     does; it is never graver, since the unchanged characters between its parts changed nothing."""
     own = _first_rule(diff, context, rules)
-    if not diff.parts:
+    if not diff.parts or max(len(diff.source), len(diff.reprint)) <= _ONE_WORD:
         return own
     graded = [(_first_rule(part, context, rules), part.kind) for part in diff.parts]
     worst, _ = min(graded, key=lambda pair: (SEVERITIES.index(pair[0].severity), pair[1] != diff.kind))

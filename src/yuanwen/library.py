@@ -310,6 +310,17 @@ class Library:
     def _entry_at(self, num: int) -> Entry:
         return _entry(self._row(f"SELECT {_ENTRY_COLUMNS} FROM texts WHERE num = ?", num, f"第 {num} 行"))
 
+    def describe(self, text_id: str, metadata: Metadata) -> Entry:
+        """Change a text's title, publisher and date; its text and origin stay."""
+        checked = checked_metadata(metadata)
+        with self._transaction():
+            num = self._num(text_id)
+            self._db.execute(
+                "UPDATE texts SET title = ?, publisher = ?, date = ? WHERE num = ?",
+                (checked.title, checked.publisher, checked.date, num),
+            )
+        return self._entry_at(num)
+
     def remove(self, text_id: str) -> Entry:
         """Delete a text, its body and its fingerprints, in one transaction."""
         with self._transaction():

@@ -216,6 +216,8 @@ class Report:
     reprint_map: TextMap = field(repr=False, compare=False)
     # The date the source-free checks read the reprint at; None when they did not run.
     text_date: TextDate | None = None
+    # True when the sources were searched for in a library (none found: the library lacks them).
+    searched: bool = False
 
     @property
     def summary(self) -> dict[Severity, int]:

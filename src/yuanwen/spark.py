@@ -64,7 +64,7 @@ def documents_schema() -> StructType:
 
 def findings_schema() -> StructType:
     """The columns of findings.jsonl: the report schema's finding with its document's path first."""
-    from pyspark.sql.types import ArrayType, IntegerType, StringType, StructField, StructType
+    from pyspark.sql.types import ArrayType, DoubleType, IntegerType, StringType, StructField, StructType
 
     return StructType(
         [
@@ -74,6 +74,9 @@ def findings_schema() -> StructType:
             *(StructField(name, StringType()) for name in _FINDING_TAIL),
             StructField("line", IntegerType()),
             StructField("location", StringType()),
+            # The errors it counts for under CY/T 266—2023, and its entry in the report's list (yuanwen.review).
+            StructField("weight", DoubleType()),
+            StructField("group", IntegerType()),
         ]
     )
 

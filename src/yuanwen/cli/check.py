@@ -20,6 +20,7 @@ from yuanwen.cli.common import (
     output_option,
     parse_date,
     progress,
+    report_format,
     rules_option,
     source_option,
     time_limit_option,
@@ -45,6 +46,7 @@ def check(
     source: Path | None,
     library_file: Path | None,
     output_format: str,
+    comments_only: bool,
     fail_on: Severity,
     rule_files: tuple[Path, ...],
     day: str | None,
@@ -58,7 +60,7 @@ def check(
     with time_limited(time_limit):
         report = _report(reprint, source, library_file, rule_files, parse_date(day))
     progress("生成报告……")
-    write(renderer(output_format)(report), output)
+    write(guarded(lambda: renderer(report_format(output_format, comments_only))(report)), output)
     if not report.sources:
         click.echo("yuanwen：资料库中找不到这份转载稿的原文", err=True)
     sys.exit(EXIT_FOUND if report.fails(fail_on) else EXIT_NO_SOURCE if not report.sources else 0)

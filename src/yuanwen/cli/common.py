@@ -17,7 +17,7 @@ import click
 from yuanwen.errors import YuanwenError
 from yuanwen.files import write_atomic
 from yuanwen.model import SEVERITIES
-from yuanwen.render import RENDERERS
+from yuanwen.render import FORMATS
 from yuanwen.workers import overran
 
 EXIT_FOUND = 1
@@ -53,15 +53,31 @@ rules_option = click.option(
 )
 
 
-format_option = click.option(
-    "--format",
-    "-f",
-    "output_format",
-    type=click.Choice(tuple(RENDERERS)),
-    default="text",
-    show_default=True,
-    help="报告格式。",
-)
+def format_option(command: Callable[..., None]) -> Callable[..., None]:
+    """--format, and --comments-only for a Word report without tracked changes."""
+    command = click.option(
+        "--comments-only",
+        is_flag=True,
+        help="Word 报告只加批注，不把改正标为修订（--format docx）。",
+    )(command)
+    return click.option(
+        "--format",
+        "-f",
+        "output_format",
+        type=click.Choice(FORMATS),
+        default="text",
+        show_default=True,
+        help="报告格式；docx 把每处改正标为修订（可逐处接受或拒绝），并加批注和 A4 封面。",
+    )(command)
+
+
+def report_format(output_format: str, comments_only: bool) -> str:
+    """The renderer's name for a --format and --comments-only."""
+    if comments_only and output_format != "docx":
+        raise click.UsageError("--comments-only 只用于 --format docx")
+    return "docx-comments" if comments_only else output_format
+
+
 fail_on_option = click.option(
     "--fail-on",
     type=click.Choice(SEVERITIES),
@@ -75,7 +91,7 @@ date_option = click.option(
 )
 
 
-def time_limit_option(default: float | None) -> Callable[[Callable[..., object]], Callable[..., object]]:
+def time_limit_option(default: float | None) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """--time-limit SECONDS: how long one document may take, reading and checking."""
     return click.option(
         "--time-limit",

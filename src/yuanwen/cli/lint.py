@@ -16,6 +16,7 @@ from yuanwen.cli.common import (
     output_option,
     parse_date,
     progress,
+    report_format,
     rules_option,
     write,
 )
@@ -34,6 +35,7 @@ def lint(
     path: Path,
     day: str | None,
     output_format: str,
+    comments_only: bool,
     fail_on: Severity,
     rule_files: tuple[Path, ...],
     output: Path | None,
@@ -46,5 +48,5 @@ def lint(
     progress(f"读取 {path}……")
     document = guarded(lambda: read_document(path))
     report = guarded(lambda: check_alone(document, options))
-    write(renderer(output_format)(report), output)
+    write(guarded(lambda: renderer(report_format(output_format, comments_only))(report)), output)
     sys.exit(EXIT_FOUND if report.fails(fail_on) else 0)

@@ -19,7 +19,7 @@ from functools import cache
 
 from yuanwen.grade import Locator
 from yuanwen.lint.dates import text_date
-from yuanwen.lint.hits import Hit
+from yuanwen.lint.hits import Hit, Layout
 from yuanwen.lint.leaders import Lists, name_hits, order_hits, title_hits
 from yuanwen.lint.marks import heading_hits, pair_hits
 from yuanwen.memo import per_rules
@@ -28,6 +28,8 @@ from yuanwen.normalize import normalize
 from yuanwen.roster import DaySpan, RosterIndex, index
 from yuanwen.rules import LintRule, RuleSet
 
+# Spaces inside a line part an unpunctuated headline's words; a line's end does not.
+_SPACES = re.compile("[ \t\u3000\u00a0]+")
 # Checks that read the roster against the text's date; without a date they do not run.
 _DATED = frozenset({"title", "former", "order"})
 # Checks of the whole text's structure (paired marks, heading numbers): with a source, part of the
@@ -118,6 +120,7 @@ class _Hits:
     def __init__(self, content: TextMap, rules: RuleSet, roster: RosterIndex, span: DaySpan | None) -> None:
         self._text = content.content
         self._paragraphs = (0, *content.paragraph_starts)
+        self._layout = Layout(self._paragraphs, _breaks(content))
         self._roster, self._span = roster, span
         self._lists = Lists(
             former_marks=rules.words("former_marks"),
@@ -134,7 +137,7 @@ class _Hits:
         elif rule.check == "name":
             yield from name_hits(self._text, self._roster, self._lists, frozenset(self._paragraphs))
         elif rule.check == "order" and self._span is not None:
-            yield from order_hits(self._text, self._roster, self._span, self._lists)
+            yield from order_hits(self._text, self._roster, self._span, self._lists, self._layout)
         elif rule.check == "pairs":
             yield from pair_hits(self._text, self._paragraphs)
         elif rule.check == "headings":
@@ -144,8 +147,18 @@ class _Hits:
         """Titles and former titles come from one pass over the names."""
         if self._titles is None:
             assert self._span is not None
-            self._titles = list(title_hits(self._text, self._roster, self._span, self._lists, self._paragraphs))
+            self._titles = list(title_hits(self._text, self._roster, self._span, self._lists, self._layout))
         return self._titles
+
+
+def _breaks(content: TextMap) -> tuple[int, ...]:
+    """Content positions a space of the text as read stands before, inside a line (not a line's end)."""
+    found = []
+    for match in _SPACES.finditer(content.text):
+        at = bisect_left(content.offsets, match.end())
+        if 0 < at < len(content.content) and content.offsets[at - 1] < match.start():
+            found.append(at)
+    return tuple(sorted(set(found)))
 
 
 def _pattern_hits(content: str, rule: LintRule) -> Iterator[Hit]:

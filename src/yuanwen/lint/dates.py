@@ -27,6 +27,10 @@ _HEAD_LINES = 12
 _DATE_LINE = 80
 # A header's year-and-month line (2023 年 5 月, 第 22 期 2023年5月) is shorter still.
 _SHORT_LINE = 16
+# A consolidated law's 题注 lists its adoption and each amendment, one date a line or all in one
+# parenthesis, in its first lines (刑法: 16 dated lines, 1979 to 2023); the text is the latest one's.
+_NOTE_LINES = 40
+_NOTE_ACT = re.compile("通过|修订|修正|修改|批准")
 # A release carries a speech given at most this long before it (seen: 13 days, the 2013 report).
 _SPEECH_TO_RELEASE = timedelta(days=60)
 # The dateline is near the start: after a booklet's header, the title and subtitles.
@@ -43,6 +47,9 @@ def text_date(text: str, agencies: tuple[str, ...], given: date | None = None) -
     head = text[: _YEAR_WINDOW * 2]
     flat = _flat(head)
     lines = list(islice((line for line in (_flat(raw) for raw in head.split("\n")) if line), _HEAD_LINES))
+    amended = _from_note(head)
+    if amended is not None:
+        return amended
     dateline, date_line = _from_dateline(flat, lines, agencies), _from_date_line(lines)
     if dateline and date_line:
         return _both(dateline, date_line)
@@ -97,14 +104,36 @@ def _from_date_line(lines: list[str]) -> TextDate | None:
         match = _FULL_DATE.search(line)
         if match is None or len(line) > _DATE_LINE:
             continue
-        if match.group(1):
-            year, month, day = _year(match.group(1)), _number(match.group(2)), _number(match.group(3))
-        else:
-            year, month, day = int(match.group(4)), int(match.group(5)), int(match.group(6))
-        if _valid(year, month, day):
-            when = date(year, month, day)
+        when = _full_date(match)
+        if when is not None:
             return TextDate(when, when, f"开头的日期行“{match.group()}”")
     return None
+
+
+def _from_note(head: str) -> TextDate | None:
+    """The latest date of a 题注 listing a law's adoption and amendments, when it lists two or more."""
+    lines = islice((line for line in (_flat(raw) for raw in head.split("\n")) if line), _NOTE_LINES)
+    dated = []
+    for line in lines:
+        if not (_NOTE_ACT.search(line) and re.match(f"[（(]?{_FULL_DATE.pattern}", line)):
+            continue
+        for match in _FULL_DATE.finditer(line):
+            when = _full_date(match)
+            if when is not None:
+                dated.append((when, match.group()))
+    if len(dated) < 2:
+        return None
+    when, written = max(dated)
+    return TextDate(when, when, f"题注所列最后一次通过或修改的日期“{written}”")
+
+
+def _full_date(match: re.Match[str]) -> date | None:
+    """The day a _FULL_DATE match names, if it is a real one."""
+    if match.group(1):
+        year, month, day = _year(match.group(1)), _number(match.group(2)), _number(match.group(3))
+    else:
+        year, month, day = int(match.group(4)), int(match.group(5)), int(match.group(6))
+    return date(year, month, day) if _valid(year, month, day) else None
 
 
 def _from_header(lines: list[str]) -> TextDate | None:

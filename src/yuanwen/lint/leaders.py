@@ -7,19 +7,29 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from itertools import pairwise
 
-from yuanwen.lint.hits import Hit
+from yuanwen.lint.hits import Hit, Layout
 from yuanwen.model import Span
 from yuanwen.roster import DaySpan, RosterIndex, near_name
 
 _SENTENCE_END = "。！？；"
-# A sentence that names a past year speaks of that year: 2012年，国务院总理温家宝…
-_SENTENCE_YEAR = re.compile("((?:19|20)[0-9]{2})年")
+# A clause that names a past year speaks of that year (…2012年考察时，国务院总理温家宝…), and so does a
+# sentence that opens with one (2012年，国务院总理温家宝…); another clause's year is another event's.
+_CLAUSE_END = "，,：:"
+_YEAR = re.compile("((?:19|20)[0-9]{2})年")
+_OPENING_YEAR = re.compile("(?:在|于)?((?:19|20)[0-9]{2})年[^，。；]{0,8}[，,]")
+# Term numbers before a title date it: 第十届、十一届全国人民代表大会常务委员会委员长吴邦国.
+_TERMS = re.compile("第?[一二三四五六七八九十]{1,3}届(?:、第?[一二三四五六七八九十]{1,3}届)*$")
+# A list that says it is in stroke order (按姓氏笔画为序) is not in the order of rank; looked for this far back.
+_STROKE_ORDER = "姓氏笔画"
+_STROKE_LOOKBACK = 60
+# Term numbers and a former mark stand this close before a title.
+_TERM_WINDOW = 12
 # How far back a sentence's start (or its year) is looked for.
 _SENTENCE_LOOKBACK = 200
 # Names of this many characters or more are checked for one-character slips; shorter ones would
@@ -52,14 +62,15 @@ class Lists:
 
 
 def title_hits(
-    content: str, roster: RosterIndex, span: DaySpan, lists: Lists, paragraphs: Sequence[int]
+    content: str, roster: RosterIndex, span: DaySpan, lists: Lists, layout: Layout
 ) -> Iterator[tuple[str, Hit]]:
     """("title" or "former", hit) for each title written with a name that the name did not hold on the day."""
     for match in _names(roster).finditer(content):
         name = match.group()
-        paragraph = paragraphs[bisect_right(paragraphs, match.start()) - 1]
-        day, past = _sentence_span(content, paragraph, match.start(), span)
-        claims = [*_before(content, match.start(), roster, lists), *_after(content, match.end(), roster)]
+        paragraph = layout.paragraphs[bisect_right(layout.paragraphs, match.start()) - 1]
+        day, past = _sentence_span(content, paragraph, match.start(), span, layout)
+        before = _before(content, match.start(), roster, lists, layout)
+        claims = [*before, *_after(content, match.end(), roster, layout)]
         for claim in claims:
             status = roster.status(name, claim.titles, day)
             if status == "former" and not (claim.marked_former or past or claim.after):
@@ -84,8 +95,11 @@ def name_hits(content: str, roster: RosterIndex, lists: Lists, starts: frozenset
                 yield Hit(Span(at, at + size), found, {"name": found})
 
 
-def order_hits(content: str, roster: RosterIndex, span: DaySpan, lists: Lists) -> Iterator[Hit]:
-    """Standing Committee members listed out of their order in the term of the text's date."""
+def order_hits(content: str, roster: RosterIndex, span: DaySpan, lists: Lists, layout: Layout) -> Iterator[Hit]:
+    """Standing Committee members listed out of their order in the term of the text's date.
+
+    A list is checked only when it is the Standing Committee: within one paragraph, holding no
+    one else, and not said to be in stroke order (a Politburo list, 按姓氏笔画为序)."""
     term = roster.term(span)
     if term is None or not term.ordered:
         return
@@ -93,12 +107,45 @@ def order_hits(content: str, roster: RosterIndex, span: DaySpan, lists: Lists) -
     gap = _gap(lists.title_endings)
     run: list[re.Match[str]] = []
     for match in [*_names(roster).finditer(content), None]:
-        joined = match is not None and bool(run) and gap.fullmatch(content[run[-1].end() : match.start()]) is not None
+        joined = (
+            match is not None
+            and bool(run)
+            and not layout.starts_paragraph(run[-1].end(), match.start())
+            and gap.fullmatch(content[run[-1].end() : match.start()]) is not None
+        )
         if match is not None and match.group() in rank and (joined or not run):
             run.append(match)
             continue
-        yield from _misordered(content, run, rank)
+        if _standing_list(content, run, rank, layout):
+            yield from _misordered(content, run, rank)
         run = [match] if match is not None and match.group() in rank else []
+
+
+def _standing_list(content: str, run: list[re.Match[str]], rank: dict[str, int], layout: Layout) -> bool:
+    """Whether a run of members is a list of its own: no one else listed beside it, no stroke order said."""
+    if not run:
+        return False
+    start, end = run[0].start(), run[-1].end()
+    paragraph = layout.paragraphs[bisect_right(layout.paragraphs, start) - 1]
+    if _STROKE_ORDER in content[max(0, min(paragraph, start - _STROKE_LOOKBACK)) : start]:
+        return False
+    return not (_listed_beside(content, end, layout, after=True) or _listed_beside(content, start, layout, after=False))
+
+
+def _listed_beside(content: str, at: int, layout: Layout, after: bool) -> bool:
+    """Whether another item of a list stands just after (or before) a run: 习近平 马兴瑞 王毅, 李希 李强 李干杰."""
+    step = 1 if after else -1
+    mark = at if after else at - 1
+    if content[mark : mark + 1] == "、":
+        at += step
+    elif not layout.broken(at):
+        return False
+    for size in (2, 3, 4):
+        item = content[at : at + size] if after else content[max(0, at - size) : at]
+        edge = at + size if after else at - size
+        if len(item) == size and all(_CJK.match(c) for c in item) and layout.separates(content, edge):
+            return True
+    return False
 
 
 def _misordered(content: str, run: list[re.Match[str]], rank: dict[str, int]) -> Iterator[Hit]:
@@ -131,12 +178,14 @@ def _alternation(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, ordered)) if ordered else "(?!)")
 
 
-def _before(content: str, start: int, roster: RosterIndex, lists: Lists) -> list[Claim]:
-    """The chain of titles written just before a name: 中共中央总书记、国家主席、中央军委主席习近平."""
+def _before(content: str, start: int, roster: RosterIndex, lists: Lists, layout: Layout) -> list[Claim]:
+    """The chain of titles written just before a name: 中共中央总书记、国家主席、中央军委主席习近平.
+
+    A title parted from the name by a space is another's (当选国家主席中央军委主席 赵乐际当选…)."""
     claims: list[Claim] = []
     at = start
     writings = sorted(roster.before, key=len, reverse=True)
-    while True:
+    while not layout.broken(at):
         written = next((w for w in writings if content.endswith(w, 0, at)), None)
         if written is None or content[at - len(written) - 1 : at - len(written)] == "副":
             break
@@ -145,12 +194,15 @@ def _before(content: str, start: int, roster: RosterIndex, lists: Lists) -> list
         if not content.endswith("、", 0, at):
             break
         at -= 1
-    marked = any(content.endswith(mark, 0, at) for mark in lists.former_marks)
+    head = content[max(0, at - _TERM_WINDOW) : at]
+    marked = any(head.endswith(mark) for mark in lists.former_marks) or _TERMS.search(head) is not None
     return [Claim(c.span, c.written, c.titles, c.ambiguous, marked) for c in claims]
 
 
-def _after(content: str, end: int, roster: RosterIndex) -> list[Claim]:
+def _after(content: str, end: int, roster: RosterIndex, layout: Layout) -> list[Claim]:
     """A title written just after a name: 李强总理, 习近平总书记."""
+    if layout.broken(end):
+        return []
     for written in sorted(roster.after, key=len, reverse=True):
         following = content[end + len(written) : end + len(written) + 1]
         if content.startswith(written, end) and following not in _TITLE_CONTINUES:
@@ -163,12 +215,18 @@ def _ever(roster: RosterIndex, name: str, titles: frozenset[str]) -> bool:
     return any((name, title) in roster.periods for title in titles)
 
 
-def _sentence_span(content: str, paragraph: int, at: int, span: DaySpan) -> tuple[DaySpan, bool]:
-    """The days a name's sentence speaks of: a past year it names, else the text's date; and whether past."""
+def _sentence_span(content: str, paragraph: int, at: int, span: DaySpan, layout: Layout) -> tuple[DaySpan, bool]:
+    """The days a name's clause speaks of: a past year it names (or its sentence opens with), else the
+    text's date; and whether past."""
     start = max(paragraph, at - _SENTENCE_LOOKBACK)
     ends = [content.rfind(end, start, at) for end in _SENTENCE_END]
-    sentence = content[max([start - 1, *ends]) + 1 : at]
-    match = _SENTENCE_YEAR.search(sentence)
+    sentence = max([start - 1, *ends]) + 1
+    clause = max([sentence - 1, *(content.rfind(end, sentence, at) for end in _CLAUSE_END)]) + 1
+    # A space parts clauses too, and a sentence may open after one (新华社北京5月1日电 2012年，…).
+    breaks = layout.between(sentence, at)
+    clause = max([clause, *breaks[-1:]])
+    opening = (_OPENING_YEAR.match(content, start, at) for start in (sentence, *breaks))
+    match = _YEAR.search(content, clause, at) or next((m for m in opening if m), None)
     if match is None or int(match.group(1)) >= span.first.year:
         return span, False
     year = int(match.group(1))

@@ -15,7 +15,12 @@ RENDERERS: dict[str, str] = {
     "json": "yuanwen.render.json:render_json",
     "html": "yuanwen.render.html:render_html",
     "docx": "yuanwen.render.docx:render_docx",
+    "docx-comments": "yuanwen.render.docx:render_docx_comments",
+    "pdf": "yuanwen.render.pdf:render_pdf",
 }
+
+# The formats a user chooses with --format (docx-comments is --format docx --comments-only).
+FORMATS = ("text", "json", "html", "docx", "pdf")
 
 
 def renderer(name: str) -> Renderer:

@@ -1,9 +1,15 @@
-"""The Word report: a comment at each finding, on the user's own .docx or on a new one of the reprint.
+"""The Word report: the reprint with every correction a tracked change, a comment on each entry of the list.
 
 1. runs: every text run of the body with its offsets, by the walk the reader read the text with
    (yuanwen.docxbody), so a finding's offsets into the text as read are offsets into the runs' text
 2. split the runs at finding boundaries, so that each finding covers whole runs
-3. comment: range markers around those runs, the comment itself in the comments part
+3. track: each edit `yuanwen fix` would make becomes w:del around the reprint's runs and w:ins of the
+   source's wording (author yuanwen), so accepting all gives fix's text and rejecting all the reprint
+4. comment: range markers around each entry of the findings list (a group's first finding), the
+   comment itself in the comments part
+5. cover: an A4 first section with the verdict, the error rate, the summary lines and the list
+
+`render_docx_comments` leaves out step 3 (comments only, the reprint's text untouched).
 
 The user's own .docx comes in the Report (the bytes it was read from); the file is not read
 again. Its formatting is untouched: a split run keeps its properties on both halves. `fix` hands
@@ -23,14 +29,14 @@ from html import escape
 from typing import TYPE_CHECKING, cast
 
 from yuanwen.docxbody import ONE_CHAR, Piece, W, word_body
+from yuanwen.edits import RESTORED_KINDS, edits
 from yuanwen.model import Document, Finding, Report, Span, TextEdit
-from yuanwen.render.text import KIND_NAMES, SEVERITY_NAMES
+from yuanwen.review import KIND_NAMES, SEVERITY_NAMES, Group, Review, review
 from yuanwen.texts import shorten, unwrapped
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
     from docx.opc.part import XmlPart
-    from docx.oxml.text.run import CT_R
     from lxml.etree import _Element
 
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -41,6 +47,15 @@ AUTHOR = "yuanwen"
 _INITIALS = "YW"
 # A comment quotes at most this much of the source's wording; a cut of a page is not read in a margin.
 _QUOTE_CHARS = 200
+# The cover lists every critical and major entry, and the others up to this many entries in all.
+_COVER_ENTRIES = 40
+# A4 in twentieths of a point, with Word's default margins.
+_A4 = (
+    '<w:pgSz w:w="11906" w:h="16838"/>'
+    '<w:pgMar w:top="1440" w:right="1800" w:bottom="1440" w:left="1800" w:header="851" w:footer="992" w:gutter="0"/>'
+)
+# Revision ids are counted from here, clear of the ids of comments and of the user's own revisions.
+_FIRST_REVISION = 1_000_000
 
 
 class RunText:
@@ -88,15 +103,134 @@ class _Target:
 
 
 def render_docx(report: Report) -> bytes:
-    """The reprint as a .docx with a Word comment at each finding."""
+    """The reprint as a .docx: an A4 cover, every correction a tracked change, a comment on each entry of the list."""
+    return _reviewed(report, tracked=True)
+
+
+def render_docx_comments(report: Report) -> bytes:
+    """The reprint as a .docx: an A4 cover and a comment on each entry of the list, its text untouched."""
+    return _reviewed(report, tracked=False)
+
+
+def _reviewed(report: Report, tracked: bool) -> bytes:
+    """Steps 1 to 5."""
+    seen = review(report)
     target = _open_target(report.reprint)
-    spans = [_anchor(target.runs.text, f.reprint_span) for f in report.findings]
+    chosen = edits(report, RESTORED_KINDS) if tracked else ()
+    firsts = [report.findings[group.members[0]] for group in seen.groups]
+    anchors = [_anchor(target.runs.text, f.reprint_span) for f in firsts]
+    points = [Span(e.span.start, e.span.start) for e in chosen]
+    spans = (*anchors, *(e.span for e in chosen), *points)
     target.runs.split(offset for span in spans for offset in (span.start, span.end))
-    _add_comments(
-        target.document,
-        [(target.runs.within(span), comment_text(f)) for f, span in zip(report.findings, spans, strict=True)],
-    )
+    date = _now()
+    marked = {edit.span: _track(target.runs, edit, _FIRST_REVISION + 2 * i, date) for i, edit in enumerate(chosen)}
+    notes: list[tuple[tuple[_Element, _Element] | None, str]] = []
+    for group, finding, anchor in zip(seen.groups, firsts, anchors, strict=True):
+        ends = marked.get(finding.reprint_span) or _ends(target.runs.within(anchor))
+        notes.append((ends, group_comment(finding, group, tracked)))
+    _add_comments(target.document, notes)
+    _cover(target.document, report, seen, date)
     return _save(target.document)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _ends(pieces: Sequence[Piece]) -> tuple[_Element, _Element] | None:
+    """The first and last run of a range, or None for no runs."""
+    return (_element(pieces[0]), _element(pieces[-1])) if pieces else None
+
+
+def _track(runs: RunText, edit: TextEdit, number: int, date: str) -> tuple[_Element, _Element] | None:
+    """An edit as tracked changes: its runs inside w:del, the new text in w:ins after them; the outer elements."""
+    from docx.oxml.parser import OxmlElement
+
+    pieces = runs.within(edit.span)
+    marks = [_revision("del", number, date, _element(piece)) for piece in pieces]
+    model = pieces[0] if pieces else runs.before(edit.span.start)
+    if edit.text and model is not None:
+        run = OxmlElement("w:r")
+        properties = _element(model).find(W + "rPr")
+        if properties is not None:
+            run.append(deepcopy(properties))
+        _set_run_text(run, edit.text)
+        after = marks[-1] if marks else _outer(_element(model))
+        inserted = _revision("ins", number + 1, date, None)
+        after.addnext(inserted)
+        inserted.append(run)
+        marks.append(inserted)
+    return (marks[0], marks[-1]) if marks else None
+
+
+def _revision(kind: str, number: int, date: str, run: _Element | None) -> _Element:
+    """A w:ins or w:del by yuanwen; a run given is moved into it (its text made deleted text for a w:del)."""
+    from docx.oxml.parser import OxmlElement
+
+    mark = OxmlElement(f"w:{kind}")
+    mark.set(W + "id", str(number))
+    mark.set(W + "author", AUTHOR)
+    mark.set(W + "date", date)
+    if run is not None:
+        run.addprevious(mark)
+        mark.append(run)
+        for child in run:
+            if child.tag in (W + "t", W + "instrText"):
+                child.tag = W + ("delText" if child.tag == W + "t" else "delInstrText")
+    return mark
+
+
+def _outer(run: _Element) -> _Element:
+    """A run, or the revision mark around it: a new revision goes beside the mark, not inside it."""
+    parent = run.getparent()
+    return parent if parent is not None and parent.tag in (W + "ins", W + "del") else run
+
+
+def group_comment(finding: Finding, group: Group, tracked: bool) -> str:
+    """The comment on an entry of the list: its first finding's, and for a group how many and where."""
+    text = comment_text(finding)
+    if group.count == 1:
+        return text
+    where = "每处都已标为修订" if tracked else "批注只标在第一处"
+    return f"{text}\n同样的改动共 {group.count} 处（{group.where}），{where}"
+
+
+def _cover(document: WordDocument, report: Report, seen: Review, date: str) -> None:
+    """An A4 first section: title, verdict, error rate, summary lines, the date, the list worst first."""
+    from docx.oxml.parser import parse_xml
+
+    lines = [("原文核对报告", "title"), (seen.verdict, "strong"), (seen.rate_line, "")]
+    lines += [(line, "") for line in seen.notes] + [(f"核对时间：{date[:10]}（UTC）", "")]
+    if seen.groups:
+        lines.append(("差异清单（按严重程度）", "strong"))
+    lines += [(line, "") for line in _cover_entries(report, seen)]
+    xml = "".join(_cover_paragraph(text, style) for text, style in lines[:-1])
+    xml += _cover_paragraph(*lines[-1], section=f"<w:sectPr>{_A4}</w:sectPr>")
+    body = document.element.body
+    for index, paragraph in enumerate(parse_xml(f'<w:body xmlns:w="{W[1:-1]}">{xml}</w:body>')):
+        body.insert(index, paragraph)
+
+
+def _cover_entries(report: Report, seen: Review) -> list[str]:
+    """The list's entries for the cover: every critical and major one, the others while room is left."""
+    shown: list[str] = []
+    for group in seen.groups:
+        if group.severity in ("minor", "info") and len(shown) >= _COVER_ENTRIES:
+            break
+        line = report.findings[group.members[0]].line
+        where = group.where if group.count > 1 else f"第 {line} 行"
+        badge = f"【{SEVERITY_NAMES[group.severity]}·{KIND_NAMES[group.kind]}】"
+        shown.append(f"{badge}{where}  {group.message}" + (f" ×{group.count}" if group.count > 1 else ""))
+    left = len(seen.groups) - len(shown)
+    return shown + ([f"另有 {left} 项，见文中批注"] if left else [])
+
+
+def _cover_paragraph(text: str, style: str, section: str = "") -> str:
+    size = {"title": '<w:b/><w:sz w:val="36"/>', "strong": "<w:b/>"}.get(style, "")
+    return (
+        f"<w:p><w:pPr>{section}</w:pPr><w:r><w:rPr>{size}</w:rPr>"
+        f'<w:t xml:space="preserve">{_xml_text(text)}</w:t></w:r></w:p>'
+    )
 
 
 def edited_docx(reprint: Document, edits: Sequence[TextEdit]) -> bytes:
@@ -110,7 +244,7 @@ def edited_docx(reprint: Document, edits: Sequence[TextEdit]) -> bytes:
     notes = []
     for edit, point in zip(edits, points, strict=True):
         edited = _edit(target.runs, edit.span, edit.text)
-        notes.append((edited or target.runs.within(point), edit.note))
+        notes.append((_ends(edited or target.runs.within(point)), edit.note))
     _add_comments(target.document, notes)
     return _save(target.document)
 
@@ -229,8 +363,8 @@ def comment_text(finding: Finding) -> str:
     return "\n".join(lines)
 
 
-def _add_comments(document: WordDocument, notes: Sequence[tuple[list[Piece], str]]) -> None:
-    """A Word comment on each run range; a range with no runs gets none."""
+def _add_comments(document: WordDocument, notes: Sequence[tuple[tuple[_Element, _Element] | None, str]]) -> None:
+    """A Word comment around each range (its first and last element, siblings or not); a range of None gets none."""
     from docx.opc.constants import RELATIONSHIP_TYPE
     from docx.oxml.parser import parse_xml
 
@@ -240,13 +374,22 @@ def _add_comments(document: WordDocument, notes: Sequence[tuple[list[Piece], str
     # are counted on from the largest one in use, and all comments are parsed in one go.
     ids = [int(i) for i in comments.xpath("./w:comment/@w:id")]
     next_id = max(ids, default=-1) + 1
-    date = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    date = _now()
     made: list[str] = []
-    for pieces, text in notes:
-        if not pieces:
+    for ends, text in notes:
+        if ends is None:
             continue
-        cast("CT_R", _element(pieces[0])).insert_comment_range_start_above(next_id)
-        cast("CT_R", _element(pieces[-1])).insert_comment_range_end_and_reference_below(next_id)
+        first, last = ends
+        style = '<w:rPr><w:rStyle w:val="CommentReference"/></w:rPr>'
+        reference = f'<w:r>{style}<w:commentReference w:id="{next_id}"/></w:r>'
+        markers = parse_xml(
+            f'<w:p xmlns:w="{W[1:-1]}"><w:commentRangeStart w:id="{next_id}"/>'
+            f'<w:commentRangeEnd w:id="{next_id}"/>{reference}</w:p>'
+        )
+        start, end, run = list(markers)
+        first.addprevious(start)
+        last.addnext(run)
+        last.addnext(end)
         made.append(_comment_xml(next_id, text, date))
         next_id += 1
     if made:
@@ -276,9 +419,12 @@ def _new_docx(text: str) -> _Target:
     """A new .docx of a text, one paragraph per non-blank line, its runs at the text's own offsets."""
     import docx
     from docx.oxml.parser import parse_xml
+    from docx.shared import Mm
 
     document = docx.Document()
     _chinese_body_font(document)
+    section = document.sections[-1]
+    section.page_width, section.page_height = Mm(210), Mm(297)
     lines = list(_lines(text))
     # One parse of the whole body: python-docx's add_paragraph looks for the section break each
     # time, which made 30,000 lines take 11 s.

@@ -3,7 +3,8 @@
 1. pair each source with the reprint: the texts as read and their TextMaps, as the Report carries them
 2. walk the findings in source order: the text between two findings is the same in both columns
 3. cut that shared text into rows at the paragraph starts of either text, so the columns stay level
-4. wrap the rows in the page: summary, filters, navigation, density strip (inline CSS and JS)
+4. wrap the rows in the page: verdict, summary lines, the findings list worst first (yuanwen.review),
+   filters, navigation, density strip (inline CSS and JS)
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from itertools import pairwise
 
 from yuanwen.model import SEVERITIES, Finding, Report, SourceInfo, Span, TextMap
 from yuanwen.render.crops import Crops
-from yuanwen.render.text import KIND_NAMES, SEVERITY_NAMES, date_line, heading, summary_line
+from yuanwen.review import KIND_NAMES, SEVERITY_NAMES, Group, Review, context, review
 
 # A hard wrap between two Latin words or digits stands for a space; anywhere else it is layout.
 _LATIN_WRAP = re.compile(r"(?<=[0-9A-Za-z,.;:!?])[^\S\n]*\n\s*(?=[0-9A-Za-z])")
@@ -29,6 +30,10 @@ _SPACES = re.compile(r"[^\S\n]+")
 # Shown in the column that lacks the text of an omission or an insertion.
 _CARET = "∧"
 _NO_TEXT = TextMap("", "", (), ())
+# A marked text longer than this is shown on one line when printed (a cut of a page is not read on paper).
+_LONG = 120
+# Characters of context on each side of a finding in the list.
+_CONTEXT = 10
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,8 @@ class _Placed:
 
     finding: Finding
     source: Span
+    # The finding's index in Report.findings: its number in the page.
+    index: int
 
 
 @dataclass(frozen=True)
@@ -82,28 +89,25 @@ class _Text:
 
 def render_html(report: Report) -> str:
     """The report as one HTML page that works offline and prints well."""
-    sections: list[str] = []
-    number = 0
-    for pair in _pairs(report):
-        rows, number = _rows(pair, number)
-        sections.append(_section(pair, rows))
-    return _page(report, "".join(sections))
+    sections = [_section(pair, _rows(pair)) for pair in _pairs(report)]
+    return _page(report, review(report), "".join(sections))
 
 
 def _pairs(report: Report) -> list[_Pair]:
     """Each stretch of the reprint beside its source, in reprint order; a part in no source stands alone."""
     reprint = (_Text(report.reprint_map), Crops(report.reprint))
+    index = {id(f): i for i, f in enumerate(report.findings)}
     whole = Span(0, len(report.reprint.text))
     if len(report.sources) <= 1:
         info = report.sources[0] if report.sources else SourceInfo("source", "无（不对照原文检查）", None, 0, _NO_TEXT)
-        return [_pair(reprint, info, report.findings, whole)]
+        return [_pair(reprint, info, report.findings, whole, index)]
     pairs = [
-        _pair(reprint, info, [f for f in report.findings if f.source_id == info.id and _within(f, part)], part)
+        _pair(reprint, info, [f for f in report.findings if f.source_id == info.id and _within(f, part)], part, index)
         for info in report.sources
         for part in info.parts or (whole,)
     ]
     alone = SourceInfo("", "资料库中找不到原文的部分", None, 0, _NO_TEXT)
-    pairs.extend(_pair(reprint, alone, [f], f.reprint_span) for f in report.findings if f.source_id is None)
+    pairs.extend(_pair(reprint, alone, [f], f.reprint_span, index) for f in report.findings if f.source_id is None)
     return sorted(pairs, key=lambda pair: pair.stretch.start)
 
 
@@ -111,9 +115,12 @@ def _within(finding: Finding, stretch: Span) -> bool:
     return stretch.start <= finding.reprint_span.start and finding.reprint_span.end <= stretch.end
 
 
-def _pair(reprint: tuple[_Text, Crops], info: SourceInfo, findings: Sequence[Finding], stretch: Span) -> _Pair:
+def _pair(
+    reprint: tuple[_Text, Crops], info: SourceInfo, findings: Sequence[Finding], stretch: Span, index: dict[int, int]
+) -> _Pair:
     placed = sorted(
-        (_Placed(f, f.source_span) for f in findings), key=lambda p: (p.source.start, p.finding.reprint_span.start)
+        (_Placed(f, f.source_span, index[id(f)]) for f in findings),
+        key=lambda p: (p.source.start, p.finding.reprint_span.start),
     )
     title = info.title or info.path or info.id
     text, crops = reprint
@@ -141,8 +148,8 @@ class _Rows:
         self._right.clear()
 
 
-def _rows(pair: _Pair, number: int) -> tuple[str, int]:
-    """The rows of a pair, findings numbered from `number` on; returns the next number."""
+def _rows(pair: _Pair) -> str:
+    """The rows of a pair, each finding numbered by its index in the report."""
     source, reprint = pair.source, pair.reprint
     rows = _Rows()
     at_source, at_reprint = 0, pair.stretch.start
@@ -150,12 +157,11 @@ def _rows(pair: _Pair, number: int) -> tuple[str, int]:
         span = placed.finding.reprint_span
         source_start, reprint_start = max(placed.source.start, at_source), max(span.start, at_reprint)
         _shared(rows, (source, Span(at_source, source_start)), (reprint, Span(at_reprint, reprint_start)))
-        rows.add(*_marks(placed, pair, number))
-        number += 1
+        rows.add(*_marks(placed, pair))
         at_source, at_reprint = max(at_source, placed.source.end), max(at_reprint, span.end)
     _shared(rows, (source, Span(at_source, len(source.text))), (reprint, Span(at_reprint, pair.stretch.end)))
     rows.close()
-    return "".join(rows.html), number
+    return "".join(rows.html)
 
 
 def _shared(rows: _Rows, left: tuple[_Text, Span], right: tuple[_Text, Span]) -> None:
@@ -174,7 +180,7 @@ def _shared(rows: _Rows, left: tuple[_Text, Span], right: tuple[_Text, Span]) ->
     rows.add(_flow(source.text[at_left : in_source.end]), _flow(reprint.text[at_right : in_reprint.end]))
 
 
-def _marks(placed: _Placed, pair: _Pair, number: int) -> tuple[str, str]:
+def _marks(placed: _Placed, pair: _Pair) -> tuple[str, str]:
     """The finding marked in both columns: <del> for the source's wording, <ins> for the reprint's."""
     finding = placed.finding
     severity, kind = SEVERITY_NAMES[finding.severity], KIND_NAMES[finding.kind]
@@ -182,13 +188,18 @@ def _marks(placed: _Placed, pair: _Pair, number: int) -> tuple[str, str]:
     title = escape(f"{label}：{finding.message}（规则 {finding.rule}）", quote=True)
     classes = f"f sev-{finding.severity} kind-{finding.kind}"
     tag = f'<sup class="tag">{label}</sup>'
+    number = placed.index
 
-    def mark(element: str, text: str) -> str:
+    def mark(element: str, span: Span, text: str, anchor: str) -> str:
         shown, gap = (text, "") if text else (f'<span class="gap">{_CARET}</span>', " empty")
-        return f'<{element} class="{classes}{gap}" data-f="{number}" title="{title}">{shown}{tag}</{element}>'
+        if span.end - span.start > _LONG:
+            shown = f'<span class="long" data-chars="{span.end - span.start}">{shown}</span>'
+        return f'<{element}{anchor} class="{classes}{gap}" data-f="{number}" title="{title}">{shown}{tag}</{element}>'
 
     crop = pair.crops.html(finding)
-    return mark("del", pair.source.flow(placed.source)), mark("ins", pair.reprint.flow(finding.reprint_span)) + crop
+    source, reprint = placed.source, finding.reprint_span
+    left = mark("del", source, pair.source.flow(source), "")
+    return left, mark("ins", reprint, pair.reprint.flow(reprint), f' id="f{number}"') + crop
 
 
 def _flow(text: str) -> str:
@@ -206,21 +217,19 @@ def _section(pair: _Pair, rows: str) -> str:
     )
 
 
-def _dated(report: Report) -> str:
-    """The date the source-free checks read the reprint at, when they ran."""
-    return "" if report.text_date is None else f'<p class="meta">{escape(date_line(report.text_date))}</p>'
-
-
-def _page(report: Report, body: str) -> str:
-    """The whole page around the rows: heading, summary with filters, toolbar, strip."""
+def _page(report: Report, seen: Review, body: str) -> str:
+    """The whole page around the rows: verdict and summary lines, filters, the list, toolbar, strip."""
     style, script = asset("report.css"), asset("report.js")
+    worst = next((g.severity for g in seen.groups), "none")
+    notes = "".join(f'<p class="meta">{escape(line)}</p>' for line in seen.notes[:-1])
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta http-equiv="Content-Security-Policy" content="{content_policy(script)}">'
         f"<title>原文核对报告 · {escape(report.reprint.path or '')}</title><style>{style}</style></head>"
-        f'<body><header><h1>原文核对报告</h1><p class="meta">{escape(heading(report))}</p>{_dated(report)}'
-        f"{_summary(report)}</header>{_toolbar()}"
+        f'<body><header><h1>原文核对报告</h1><p class="verdict sev-{worst}">{escape(seen.verdict)}</p>'
+        f'<p class="rate{"" if seen.passes else " fails"}">{escape(seen.rate_line)}</p>{notes}'
+        f"{_summary(report, seen)}{findings_list(report, seen)}</header>{_toolbar()}"
         f'<main id="report">{body}</main><nav id="strip" aria-label="差异分布"></nav>'
         f"<script>{script}</script></body></html>\n"
     )
@@ -232,7 +241,7 @@ def content_policy(script: str) -> str:
     return f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-{digest}'"
 
 
-def _summary(report: Report) -> str:
+def _summary(report: Report, seen: Review) -> str:
     """Counts by severity, each a checkbox that shows or hides that severity."""
     counts = report.summary
     boxes = "".join(
@@ -240,7 +249,34 @@ def _summary(report: Report) -> str:
         f"{SEVERITY_NAMES[s]} <b>{counts[s]}</b></label>"
         for s in SEVERITIES
     )
-    return f'<div class="summary">{boxes}<span class="total">{escape(summary_line(report))}</span></div>'
+    return f'<div class="summary">{boxes}<span class="total">{escape(seen.notes[-1])}</span></div>'
+
+
+def findings_list(report: Report, seen: Review) -> str:
+    """The list worst first: an entry per finding, one per group of the same change (its members folded in)."""
+    if not seen.groups:
+        return ""
+    entries = "".join(_entry(report, group) for group in seen.groups)
+    return f'<nav id="findings" aria-label="差异清单"><h2>差异清单（按严重程度）</h2><ol>{entries}</ol></nav>'
+
+
+def _entry(report: Report, group: Group) -> str:
+    first = report.findings[group.members[0]]
+    badge = f'<span class="badge">{SEVERITY_NAMES[group.severity]}·{KIND_NAMES[group.kind]}</span>'
+    where = group.where if group.count > 1 else f"第 {first.line} 行"
+    head = f'{badge}<span class="where">{where}</span> {escape(group.label)}'
+    attributes = f'class="entry sev-{group.severity}" data-g="{group.id}" data-f="{group.members[0]}"'
+    if group.count == 1:
+        return f'<li {attributes}><a href="#f{group.members[0]}" data-f="{group.members[0]}">{head}</a></li>'
+    members = "".join(_member(report, i) for i in group.members)
+    return f"<li {attributes}><details><summary>{head}</summary><ol>{members}</ol></details></li>"
+
+
+def _member(report: Report, index: int) -> str:
+    """One finding of a group in the list: its line and its context."""
+    finding = report.findings[index]
+    shown = escape(context(finding, report.reprint.text, _CONTEXT))
+    return f'<li><a href="#f{index}" data-f="{index}">第 {finding.line} 行 {shown}</a></li>'
 
 
 def _toolbar() -> str:

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from yuanwen.model import Finding, Report, TextDate
+from yuanwen.review import Group, Review, review
 
 SCHEMA = "yuanwen.report/1"
 
@@ -13,23 +14,57 @@ SCHEMA = "yuanwen.report/1"
 def report_dict(report: Report) -> dict[str, Any]:
     """The report as the schema's JSON object."""
     document = report.reprint
+    seen = review(report)
+    return (
+        {
+            "schema": SCHEMA,
+            "reprint": {"path": document.path, "format": document.format, "chars": len(document.text)},
+            "sources": [
+                {
+                    "id": s.id,
+                    "title": s.title,
+                    "path": s.path,
+                    "chars": s.chars,
+                    "matched_chars": s.matched_chars,
+                    "reprint_spans": [[p.start, p.end] for p in s.parts] or [[0, len(document.text)]],
+                }
+                for s in report.sources
+            ],
+            "findings": [
+                _finding(f) | {"weight": weight, "group": group}
+                for f, weight, group in zip(report.findings, seen.weights, seen.group_of, strict=True)
+            ],
+            "summary": report.summary,
+        }
+        | _review(seen)
+        | _text_date(report.text_date)
+    )
+
+
+def _review(seen: Review) -> dict[str, Any]:
+    """The verdict, the standard's count and rate, the summary lines, and the list's entries worst first."""
     return {
-        "schema": SCHEMA,
-        "reprint": {"path": document.path, "format": document.format, "chars": len(document.text)},
-        "sources": [
-            {
-                "id": s.id,
-                "title": s.title,
-                "path": s.path,
-                "chars": s.chars,
-                "matched_chars": s.matched_chars,
-                "reprint_spans": [[p.start, p.end] for p in s.parts] or [[0, len(document.text)]],
-            }
-            for s in report.sources
-        ],
-        "findings": [_finding(f) for f in report.findings],
-        "summary": report.summary,
-    } | _text_date(report.text_date)
+        "verdict": seen.verdict,
+        "errors": seen.errors,
+        "error_rate": seen.rate,
+        "passes": seen.passes,
+        "summary_lines": list(seen.lines),
+        "groups": [_group(g) for g in seen.groups],
+    }
+
+
+def _group(group: Group) -> dict[str, Any]:
+    return {
+        "id": group.id,
+        "severity": group.severity,
+        "kind": group.kind,
+        "rule": group.rule,
+        "label": group.label,
+        "count": group.count,
+        "lines": list(group.lines),
+        "findings": list(group.members),
+        "errors": group.errors,
+    }
 
 
 def _text_date(found: TextDate | None) -> dict[str, Any]:

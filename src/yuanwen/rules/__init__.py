@@ -39,12 +39,25 @@ CONDITIONS = frozenset(
         "unmatched",
         "repeated",
         "ocr_uncertain",
+        "leader_standing",
+        "leader_act",
+        "foreign_leader",
     }
 )
 _BUILTIN = Path(__file__).parent
-_BUILTIN_FILES = ("leaders.toml", "language.toml", "formulations.toml", "grading.toml", "roster.toml", "lint.toml")
-# ~18 times the built-in rules, lists and roster (57 KB together). A 10 MB file took 15 s and 1 GB; 0.84 MB
-# of leaders (70,000 words) makes the example check take 4.5 s and 126 MB instead of 0.8 s (shared 2-core machine).
+_BUILTIN_FILES = (
+    "leaders.toml",
+    "language.toml",
+    "formulations.toml",
+    "political.toml",
+    "grading.toml",
+    "roster.toml",
+    "foreign.toml",
+    "lint.toml",
+)
+# ~11 times the built-in rules, lists, roster and foreign leaders (93 KB together). A 10 MB file
+# took 15 s and 1 GB; 0.84 MB of leaders (70,000 words) makes the example check take 4.5 s and
+# 126 MB instead of 0.8 s (shared 2-core machine).
 MAX_RULES_BYTES = 1024 * 1024
 # Rule sets kept, by their files: a process meets few (the built-in one, and a user's file or two).
 _KEPT = 8
@@ -110,6 +123,8 @@ class RuleSet:
     lists: Mapping[str, tuple[str, ...]]
     lint: tuple[LintRule, ...] = ()
     roster: Roster = field(default_factory=Roster)
+    # Foreign heads of state and government (foreign.toml): each office titled by its country.
+    foreign: tuple[Office, ...] = ()
 
     def words(self, name: str) -> tuple[str, ...]:
         return self.lists.get(name, ())
@@ -201,6 +216,7 @@ def _extend(ruleset: RuleSet, read: tuple[dict[str, Any], Where], user: bool = T
         lists=lists,
         lint=_extend_lint(ruleset.lint, data.get("lint", []), origin),
         roster=_extend_roster(ruleset.roster, data, origin),
+        foreign=_extend_foreign(ruleset.foreign, data.get("foreign", []), origin),
     )
 
 
@@ -264,6 +280,19 @@ def _extend_roster(roster: Roster, data: dict[str, Any], origin: str) -> Roster:
         except (KeyError, TypeError, ValueError) as error:
             raise RuleError(f"{origin}：第 {index + 1} 届常委应有 from（日期）和 members：{error}") from error
     return Roster(tuple(offices.values()), tuple(sorted(terms.values(), key=lambda t: t.start)))
+
+
+def _extend_foreign(foreign: tuple[Office, ...], tables: list[dict[str, Any]], origin: str) -> tuple[Office, ...]:
+    """Foreign offices with a file's: a holder's periods replace that name's in that country's office."""
+    offices = {office.title: office for office in foreign}
+    for index, table in enumerate(tables):
+        title = f"{table['country']}{table['office']}"
+        read = _office({**table, "title": title}, f"{origin}：第 {index + 1} 个外国职务（{title}）")
+        old = offices.get(title, Office(title, (title,), (), ()))
+        names = {p.name for p in read.holders}
+        kept = tuple(p for p in old.holders if p.name not in names)
+        offices[title] = Office(title, old.before, (), (*kept, *read.holders))
+    return tuple(offices.values())
 
 
 def _office(table: dict[str, Any], place: str) -> Office:

@@ -17,8 +17,8 @@ LINT_MESSAGE_FIELDS = frozenset({"found", "suggestion", "name", "title", "date",
 # The kinds of source-free check written in code (yuanwen.lint); a lint rule picks one.
 LINT_CHECKS = frozenset({"pattern", "title", "former", "name", "order", "pairs", "headings"})
 RULE_KEYS = frozenset({"id", "kinds", "when", "severity", "message", "examples", "counterexamples"})
-_TABLES = ("lists", "rules", "lint", "offices", "standing")
-_ARRAYS_OF_TABLES = ("rules", "lint", "offices", "standing")
+_TABLES = ("lists", "rules", "lint", "offices", "standing", "foreign")
+_ARRAYS_OF_TABLES = ("rules", "lint", "offices", "standing", "foreign")
 _LIST_KEYS = ("kinds", "when")
 _EXAMPLE_KEYS = frozenset({"source", "reprint"})
 
@@ -88,6 +88,8 @@ def validate(data: Mapping[str, Any], where: Where) -> None:
     _validate_ids("lint", data.get("lint", []), where, _validate_lint)
     for index, office in enumerate(data.get("offices", [])):
         _validate_office(office, partial(where.table, "offices", index, office))
+    for index, office in enumerate(data.get("foreign", [])):
+        _validate_foreign(office, partial(where.table, "foreign", index, office))
 
 
 def _validate_ids(array: str, tables: list[dict[str, Any]], where: Where, check: Callable[..., None]) -> None:
@@ -159,6 +161,16 @@ def _validate_office(table: dict[str, Any], at: Callable[..., str]) -> None:
     for key in ("before", "after"):
         if key in table and not _strings(table[key]):
             raise RuleError(f"{at(key)}：{key} 应是字符串的列表")
+    holders = table.get("holders", [])
+    if not isinstance(holders, list) or not all(isinstance(holder, dict) for holder in holders):
+        raise RuleError(f"{at('holders')}：holders 应是表的列表")
+
+
+def _validate_foreign(table: dict[str, Any], at: Callable[..., str]) -> None:
+    """A [[foreign]] table's types: a country, an office and their holders (dates checked where read)."""
+    for key in ("country", "office"):
+        if not isinstance(table.get(key), str) or not re.fullmatch(r"\S+", table[key]):
+            raise RuleError(f"{at(key)}：{key} 应是不含空白的非空字符串")
     holders = table.get("holders", [])
     if not isinstance(holders, list) or not all(isinstance(holder, dict) for holder in holders):
         raise RuleError(f"{at('holders')}：holders 应是表的列表")

@@ -34,6 +34,10 @@ class Checks:
         task.add_done_callback(self._background.discard)
         return job.id
 
+    async def remark(self, check_id: str, marked: frozenset[int]) -> Outcome:
+        """Render a recorded check's outputs again, its marked findings left out; the record keeps its state."""
+        return await self.pool.run(Job(check_id, None, None, marked))
+
     def position(self, check_id: str) -> int | None:
         return self.pool.position(check_id)
 

@@ -24,9 +24,10 @@ from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SESSION_COOKIE = "yuanwen_session"
-# Pages and their assets load only from this server; no inline script or style anywhere.
+# Pages and their assets load only from this server; no inline script or style anywhere. A page may
+# ask this server (connect-src): a waiting check's page asks for its state.
 PAGE_POLICY = (
-    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; "
+    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; connect-src 'self'; "
     "frame-src 'self'; frame-ancestors 'self'; base-uri 'none'"
 )
 _OPEN_PATHS = ("/static/", "/login")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 import secrets
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -17,20 +19,18 @@ from starlette.responses import RedirectResponse, Response
 
 from yuanwen.library import Added
 from yuanwen.model import SEVERITIES
-from yuanwen.render.text import SEVERITY_NAMES
+from yuanwen.review import KIND_NAMES, SEVERITY_NAMES
 from yuanwen.web import texts
 from yuanwen.web.checks import Checks
 from yuanwen.web.guard import SESSION_COOKIE, Sessions
-from yuanwen.web.records import Output, Record
+from yuanwen.web.records import MARKS, Output, Record
 from yuanwen.web.uploads import PASTED_SOURCE, UploadError, check_uploads, form_upload
 from yuanwen.web.views import Settings, templates
 from yuanwen.web.worker import Upload
 
 router = APIRouter(include_in_schema=False)
 _INLINE = re.compile(r"<(style|script)>(.*?)</\1>", re.DOTALL)
-# Seconds between reloads of the page of a check still queued or running.
-REFRESH_SECONDS = 1
-DOWNLOADS = {"html": "网页报告", "docx": "Word 批注报告", "fixed": "改正后的文件", "json": "JSON 报告"}
+DOWNLOADS = {"html": "网页报告", "docx": "Word 修订报告", "fixed": "改正后的文件", "json": "JSON 报告"}
 
 
 def settings_of(request: Request) -> Settings:
@@ -79,8 +79,25 @@ async def form(request: Request) -> Response:
 
 @router.post("/checks")
 async def submit(request: Request) -> Response:
-    check_id = await checks_of(request).submit(*await uploads_of(request))
+    """Start a check; a form missing what a check needs comes back with the reason above it."""
+    try:
+        uploads = await uploads_of(request)
+    except UploadError as error:
+        return _page(request, "check.html", 400, busy=checks_of(request).pool.busy, problem=str(error))
+    check_id = await checks_of(request).submit(*uploads)
     return RedirectResponse(f"/checks/{check_id}", status_code=303)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An entry of the findings panel: a group of the unmarked report, its mark, and its number in the shown report."""
+
+    severity: str
+    badge: str
+    label: str
+    findings: str
+    mark: str | None
+    shown: int | None
 
 
 @router.get("/checks/{check_id}")
@@ -88,7 +105,43 @@ async def report(request: Request, check_id: str) -> Response:
     record = await _record(request, check_id)
     position = checks_of(request).position(check_id) if record.status == "queued" else None
     status = 422 if record.status == "failed" else 200
-    return _page(request, "report.html", status, record=record, position=position, downloads=DOWNLOADS)
+    panel, verdict = await _panel(request, record)
+    context = {"record": record, "position": position, "downloads": DOWNLOADS, "panel": panel, "verdict": verdict}
+    return _page(request, "report.html", status, marks=MARKS, **context)
+
+
+async def _panel(request: Request, record: Record) -> tuple[list[Entry], str | None]:
+    """The findings list worst first with the editor's marks, and the verdict, from the unmarked report."""
+    if record.status != "done":
+        return [], None
+    output = await _output(request, record.id, "review")
+    marks = await anyio.to_thread.run_sync(checks_of(request).records.marks, record.id)
+    review = json.loads(output.data)
+    marked = sorted(marks)
+    entries = []
+    for group in review["groups"]:
+        first = group["findings"][0]
+        shown = None if first in marks else first - sum(1 for i in marked if i < first)
+        badge = f"{SEVERITY_NAMES[group['severity']]}·{KIND_NAMES[group['kind']]}"
+        members = ",".join(map(str, group["findings"]))
+        entries.append(Entry(group["severity"], badge, group["label"], members, marks.get(first), shown))
+    return entries, str(review["verdict"])
+
+
+@router.post("/checks/{check_id}/marks")
+async def mark(request: Request, check_id: str, findings: str = Form(""), mark: str = Form("")) -> Response:
+    """Mark an entry's findings ignored or done (or clear them), then render the exports again without them."""
+    record = await _record(request, check_id)
+    chosen = [int(i) for i in findings.split(",") if i.strip().isdigit()]
+    if record.status != "done" or not chosen or mark not in (*MARKS, "clear"):
+        raise HTTPException(400, "标记有误")
+    records = checks_of(request).records
+    await anyio.to_thread.run_sync(records.set_marks, check_id, chosen, None if mark == "clear" else mark)
+    marked = frozenset(await anyio.to_thread.run_sync(records.marks, check_id))
+    outcome = await checks_of(request).remark(check_id, marked)
+    if outcome.error is not None:
+        raise HTTPException(422, outcome.error)
+    return RedirectResponse(f"/checks/{check_id}", status_code=303)
 
 
 @router.get("/checks/{check_id}/report.html")
@@ -100,9 +153,16 @@ async def report_html(request: Request, check_id: str) -> Response:
 
 @router.get("/checks/{check_id}/download/{kind}")
 async def download(request: Request, check_id: str, kind: str) -> Response:
+    if kind not in DOWNLOADS:
+        raise HTTPException(404)
     output = await _output(request, check_id, kind)
     disposition = f"attachment; filename*=UTF-8''{quote(output.name)}"
     return Response(output.data, media_type=output.media, headers={"content-disposition": disposition})
+
+
+@router.get("/checks/{check_id}/delete")
+async def confirm_delete(request: Request, check_id: str) -> Response:
+    return _page(request, "confirm-record.html", record=await _record(request, check_id))
 
 
 @router.post("/checks/{check_id}/delete")
@@ -113,9 +173,9 @@ async def delete(request: Request, check_id: str) -> Response:
 
 
 @router.get("/records")
-async def records(request: Request) -> Response:
-    found = await anyio.to_thread.run_sync(checks_of(request).records.recent)
-    return _page(request, "records.html", records=found)
+async def records(request: Request, q: str = "") -> Response:
+    found = await anyio.to_thread.run_sync(checks_of(request).records.recent, 200, q)
+    return _page(request, "records.html", records=found, q=q)
 
 
 @router.get("/library")
@@ -129,7 +189,25 @@ async def library(request: Request, q: str = "", page: int = Query(1, ge=1, le=t
 @router.post("/library")
 async def add_text(request: Request) -> Response:
     added = await add_from_form(request)
-    return RedirectResponse(f"/library?added={added.id}&new={int(added.new)}", status_code=303)
+    entry = await anyio.to_thread.run_sync(texts.entry, settings_of(request).library, added.id)
+    title = quote(entry.metadata.title or added.id)
+    return RedirectResponse(f"/library?added={title}&new={int(added.new)}&id={added.id}", status_code=303)
+
+
+@router.get("/library/{text_id}")
+async def text_page(request: Request, text_id: str) -> Response:
+    """One text of the library: what the library says about it (editable), and the text itself."""
+    entry, text = await anyio.to_thread.run_sync(texts.opened, settings_of(request).library, text_id)
+    return _page(request, "text.html", entry=entry, text=text)
+
+
+@router.post("/library/{text_id}")
+async def describe_text(
+    request: Request, text_id: str, title: str = Form(""), date: str = Form(""), publisher: str = Form("")
+) -> Response:
+    path = settings_of(request).library
+    entry = await anyio.to_thread.run_sync(texts.describe, path, text_id, title, date, publisher)
+    return RedirectResponse(f"/library/{entry.id}?saved=1", status_code=303)
 
 
 @router.get("/library/{text_id}/remove")

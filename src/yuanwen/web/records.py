@@ -39,7 +39,16 @@ _SCHEMA = (
         data BLOB NOT NULL,
         PRIMARY KEY (check_id, kind)
     )""",
+    # An editor's mark on a finding (by its index in the unmarked report): ignored or done.
+    """CREATE TABLE IF NOT EXISTS web_marks (
+        check_id TEXT NOT NULL,
+        finding INTEGER NOT NULL,
+        mark TEXT NOT NULL,
+        PRIMARY KEY (check_id, finding)
+    )""",
 )
+# The marks an editor may set on a finding; a marked finding is left out of every export.
+MARKS = {"ignored": "忽略", "done": "已改"}
 # The newest this many records are kept; older ones (and their outputs) go when a check is added.
 # At ~100 KB of outputs for a booklet's check, that bounds the records at ~100 MB.
 KEEP = 1000
@@ -98,6 +107,7 @@ class Records:
             )
             old = "SELECT id FROM web_checks ORDER BY created DESC, rowid DESC LIMIT -1 OFFSET ?"
             db.execute(f"DELETE FROM web_outputs WHERE check_id IN ({old})", (KEEP,))
+            db.execute(f"DELETE FROM web_marks WHERE check_id IN ({old})", (KEEP,))
             db.execute(f"DELETE FROM web_checks WHERE id IN ({old})", (KEEP,))
 
     def finish(
@@ -132,13 +142,34 @@ class Records:
             kinds = db.execute("SELECT kind FROM web_outputs WHERE check_id = ? ORDER BY kind", (check_id,)).fetchall()
         return None if row is None else _record(row, tuple(str(k[0]) for k in kinds))
 
-    def recent(self, limit: int = 200) -> list[Record]:
-        """The newest records first."""
+    def recent(self, limit: int = 200, words: str = "") -> list[Record]:
+        """The newest records first; with words, those whose reprint, source or sources found hold them."""
+        pattern = f"%{words.strip()}%"
         with self._connection() as db:
             rows = db.execute(
-                f"SELECT {_COLUMNS} FROM web_checks ORDER BY created DESC, rowid DESC LIMIT ?", (limit,)
+                f"SELECT {_COLUMNS} FROM web_checks WHERE ? = '%%' OR reprint LIKE ? OR source LIKE ? OR sources LIKE ?"
+                " ORDER BY created DESC, rowid DESC LIMIT ?",
+                (pattern, pattern, pattern, pattern, limit),
             ).fetchall()
         return [_record(row) for row in rows]
+
+    def marks(self, check_id: str) -> dict[int, str]:
+        """The editor's marks on a check's findings, by finding index."""
+        with self._connection() as db:
+            rows = db.execute("SELECT finding, mark FROM web_marks WHERE check_id = ?", (check_id,)).fetchall()
+        return {int(row[0]): str(row[1]) for row in rows}
+
+    def set_marks(self, check_id: str, findings: Sequence[int], mark: str | None) -> None:
+        """Mark findings ignored or done, or (None) take their marks away."""
+        with self._connection() as db:
+            db.executemany(
+                "DELETE FROM web_marks WHERE check_id = ? AND finding = ?", ((check_id, i) for i in findings)
+            )
+            if mark is not None:
+                db.executemany(
+                    "INSERT INTO web_marks (check_id, finding, mark) VALUES (?, ?, ?)",
+                    ((check_id, i, mark) for i in findings),
+                )
 
     def output(self, check_id: str, kind: str) -> Output | None:
         with self._connection() as db:
@@ -151,6 +182,7 @@ class Records:
         """Remove a record and its outputs; False when there was none."""
         with self._connection() as db:
             db.execute("DELETE FROM web_outputs WHERE check_id = ?", (check_id,))
+            db.execute("DELETE FROM web_marks WHERE check_id = ?", (check_id,))
             return db.execute("DELETE FROM web_checks WHERE id = ?", (check_id,)).rowcount > 0
 
     @contextmanager

@@ -46,11 +46,33 @@ def add(path: Path, upload: Upload, title: str, day: str, publisher: str) -> Add
     metadata = Metadata(
         title=title.strip() or first_line(document.text),
         publisher=publisher.strip() or None,
-        date=day.strip() or None,
+        date=day.strip() or dateline_day(document.text),
         origin=f"网页上传：{upload.name}",
     )
     with Library(path, create=False) as library:
         return library.add(document, metadata)
+
+
+def dateline_day(text: str) -> str | None:
+    """The one day a text's dateline (or date line) names, as YYYY-MM-DD; None when it names no single day."""
+    from yuanwen.lint.dates import text_date
+    from yuanwen.rules import load_rules
+
+    found = text_date(text, load_rules(()).words("dateline_agencies"))
+    return found.first.isoformat() if found.first is not None and found.first == found.last else None
+
+
+def opened(path: Path, text_id: str) -> tuple[Entry, str]:
+    """A stored text's metadata and its text."""
+    with Library(path, create=False) as library:
+        return library.entry(text_id), library.text(text_id)
+
+
+def describe(path: Path, text_id: str, title: str, day: str, publisher: str) -> Entry:
+    """Change what the library says about a text."""
+    metadata = Metadata(title=title.strip() or None, publisher=publisher.strip() or None, date=day.strip() or None)
+    with Library(path, create=False) as library:
+        return library.describe(text_id, metadata)
 
 
 def entry(path: Path, text_id: str) -> Entry:

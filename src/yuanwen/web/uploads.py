@@ -28,6 +28,8 @@ from yuanwen.web.worker import Upload
 _SUFFIX = re.compile(r"\.[0-9A-Za-z]{1,8}")
 # Characters of a user's file name kept as its label.
 _NAME_CHARS = 120
+# Characters of a pasted text's first line that name it.
+_PASTED_CHARS = 30
 PASTED_REPRINT = "粘贴的转载稿.txt"
 PASTED_SOURCE = "粘贴的原文.txt"
 
@@ -86,13 +88,19 @@ def label(name: str | None, default: str) -> str:
     return kept[-_NAME_CHARS:] or default
 
 
+def pasted_name(text: str, default: str) -> str:
+    """A pasted text's name: its first line, shortened, as a .txt file (the default when it has none)."""
+    line = label(text.lstrip().split("\n", 1)[0], "")[:_PASTED_CHARS].strip()
+    return f"{line}.txt" if line else default
+
+
 async def form_upload(folder: Folder, form: FormData, field: str, default: str) -> Upload | None:
     """The file uploaded in `field`, else the text pasted in `field` or `field_text`; None when both are empty."""
     for value in (form.get(field), form.get(f"{field}_text")):
         if isinstance(value, UploadFile) and value.size:
             return await anyio.to_thread.run_sync(folder.save, value.file, label(value.filename, default))
         if isinstance(value, str) and value.strip():
-            return await anyio.to_thread.run_sync(folder.save, value.encode("utf-8"), default)
+            return await anyio.to_thread.run_sync(folder.save, value.encode("utf-8"), pasted_name(value, default))
     return None
 
 
@@ -106,7 +114,8 @@ async def text_upload(folder: Folder, text: object, name: object, default: str) 
         data = text.encode("utf-8")
     except UnicodeEncodeError as error:  # a lone surrogate (\ud800), which JSON allows and UTF-8 cannot hold
         raise UploadError("JSON 中的文字含有无效的字符（单独的代理项）") from error
-    return await anyio.to_thread.run_sync(folder.save, data, label(str(name or ""), default))
+    named = label(str(name or ""), pasted_name(text, default))
+    return await anyio.to_thread.run_sync(folder.save, data, named)
 
 
 async def check_uploads(request: Request, folder: Folder, limit: int) -> tuple[Upload, Upload | None]:

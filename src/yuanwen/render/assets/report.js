@@ -1,8 +1,11 @@
-// yuanwen's HTML report: next/previous finding (buttons, j/k), severity filters, density strip.
+// yuanwen's HTML report: the findings list worst first, next/previous entry (buttons, j/k, Enter opens a
+// group), severity filters, density strip.
 // Reads only the page's own elements and writes text with textContent: no user text becomes markup.
 (function () {
   "use strict";
   var body = document.body;
+  // Inside the web page's frame, the page's own panel lists the findings (with the editor's marks).
+  if (window.self !== window.top) { body.classList.add("embedded"); }
   var pairs = [];  // finding number → [source mark, reprint mark]
   document.querySelectorAll(".f[data-f]").forEach(function (el) {
     var n = Number(el.dataset.f);
@@ -12,6 +15,12 @@
   var position = document.getElementById("position");
   var current = document.getElementById("current");
   var focused = -1;
+  // The list's entries worst first; a group of the same change is one entry (its first finding's number).
+  var entries = Array.prototype.slice.call(document.querySelectorAll("#findings li.entry"));
+  function entryOf(n) {
+    var link = document.querySelector('#findings [data-f="' + n + '"]');
+    return link ? link.closest("li.entry") : null;
+  }
 
   function severity(n) { return /sev-(\w+)/.exec(pairs[n][0].className)[1]; }
   function shown(n) { return !body.classList.contains("hide-" + severity(n)); }
@@ -21,12 +30,17 @@
     for (var n = 0; n < pairs.length; n++) { if (pairs[n] && shown(n)) { out.push(n); } }
     return out;
   }
+  function visibleEntries() {
+    return entries.filter(function (li) { return pairs[Number(li.dataset.f)] && shown(Number(li.dataset.f)); });
+  }
 
   function mark(n, on) {
     if (n < 0 || !pairs[n]) { return; }
     pairs[n].forEach(function (el) { el.classList.toggle("current", on); });
     var tick = strip.querySelector('a[data-f="' + n + '"]');
     if (tick) { tick.classList.toggle("current", on); }
+    var entry = entryOf(n);
+    if (entry) { entry.classList.toggle("current", on); }
   }
 
   function go(n) {
@@ -34,20 +48,24 @@
     focused = n;
     mark(n, true);
     primary(n).scrollIntoView({ block: "center" });
-    var visible = visibleNumbers();
-    position.textContent = "第 " + (visible.indexOf(n) + 1) + " / " + visible.length + " 处";
+    var visible = visibleEntries();
+    position.textContent = "第 " + (visible.indexOf(entryOf(n)) + 1) + " / " + visible.length + " 项";
     current.textContent = primary(n).title;
     body.dataset.focused = String(n);
   }
 
   function step(direction) {
-    var visible = visibleNumbers();
+    var visible = visibleEntries();
     if (!visible.length) { position.textContent = "没有可显示的差异"; return; }
-    var next = direction > 0
-      ? visible.find(function (n) { return n > focused; })
-      : visible.slice().reverse().find(function (n) { return n < focused; });
-    if (next === undefined) { next = direction > 0 ? visible[0] : visible[visible.length - 1]; }
-    go(next);
+    var at = visible.indexOf(entryOf(focused));
+    var next = at < 0 ? (direction > 0 ? 0 : visible.length - 1) : (at + direction + visible.length) % visible.length;
+    go(Number(visible[next].dataset.f));
+  }
+
+  function open() {
+    var entry = entryOf(focused);
+    var folded = entry && entry.querySelector("details");
+    if (folded) { folded.open = !folded.open; }
   }
 
   function drawStrip() {
@@ -71,13 +89,24 @@
     var n = event.target.dataset && event.target.dataset.f;
     if (n !== undefined) { go(Number(n)); }
   });
+  var list = document.getElementById("findings");
+  if (list) {
+    list.addEventListener("click", function (event) {
+      var link = event.target.closest("a[data-f]");
+      // The link gives up focus, so that Enter then opens the entry rather than following the link again.
+      if (link) { event.preventDefault(); link.blur(); go(Number(link.dataset.f)); }
+    });
+  }
   document.getElementById("report").addEventListener("click", function (event) {
     var el = event.target.closest(".f[data-f]");
     if (el && shown(Number(el.dataset.f))) { go(Number(el.dataset.f)); }
   });
   document.addEventListener("keydown", function (event) {
-    if (event.ctrlKey || event.metaKey || event.altKey || /^(TEXTAREA|SELECT)$/.test(event.target.tagName)) { return; }
+    if (event.ctrlKey || event.metaKey || event.altKey || /^(TEXTAREA|SELECT)$/.test(event.target.tagName || "")) { return; }
     if (event.key === "j") { step(1); } else if (event.key === "k") { step(-1); }
+    else if (event.key === "Enter" && focused >= 0 && (event.target === document.body || event.target === document)) {
+      open();
+    }
   });
   document.querySelectorAll(".summary input[data-sev]").forEach(function (box) {
     box.addEventListener("change", function () {
