@@ -124,3 +124,54 @@ def read_only_folder(folder: Path) -> Iterator[None]:
     finally:
         for path, mode in modes.items():
             path.chmod(mode)
+
+
+def page_tree_pdf(references: int, runs: int = 1) -> bytes:
+    """A PDF whose page tree lists one page object `references` times (6 bytes a reference).
+
+    The page prints `runs` words on one line, each a text object of its own: each one PDFium parses."""
+    kids = b" ".join([b"3 0 R"] * references)
+    content = b" ".join(b"BT /F1 4 Tf %d 100 Td (w%d) Tj ET" % (n % 190, n) for n in range(runs))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % references,
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def blank_png(path: Path, side: int = 50) -> Path:
+    """A white square PNG: a blank scanned page."""
+    from PIL import Image
+
+    Image.new("L", (side, side), 255).save(path)
+    return path
+
+
+def blank_scan_pdf(folder: Path, pages: int) -> Path:
+    """An image-only PDF of `pages` blank pages, as a scanner's software makes it (img2pdf)."""
+    png = blank_png(folder / "blank.png")
+    path = folder / "blank-scan.pdf"
+    subprocess.run(["img2pdf", *[str(png)] * pages, "-o", str(path)], check=True)
+    return path
+
+
+def blank_tiff(path: Path, pages: int) -> Path:
+    """A multi-page TIFF of `pages` blank pages."""
+    from PIL import Image
+
+    frames = [Image.new("L", (50, 50), 255) for _ in range(pages)]
+    frames[0].save(path, save_all=True, append_images=frames[1:], compression="tiff_deflate")
+    return path

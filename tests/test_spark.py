@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ from typing import Any
 import pytest
 
 from audit_archive import Archive
+from hostile import page_tree_pdf
+from yuanwen.extract.pages import MAX_PAGES
 from yuanwen.model import CheckOptions
 from yuanwen.spark import local_python, run
 
@@ -46,6 +49,21 @@ def test_a_table_of_texts_is_audited_too(archive: Archive, spark: Any, tmp_path:
     run(spark, archive.library, [str(table)], str(tmp_path / "out"), CheckOptions())
     documents = spark.read.parquet(str(tmp_path / "out" / "documents")).collect()
     assert {(row.path, row.status) for row in documents} == {("a", "ok"), ("b", "no-source")}
+
+
+def test_a_document_over_the_time_limit_is_a_failed_row(archive: Archive, spark: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "stuck.pdf").write_bytes(page_tree_pdf(MAX_PAGES, runs=5000))  # minutes inside PDFium
+    (folder / "excerpt.txt").write_bytes((archive.folder / "excerpts" / "excerpt-001.txt").read_bytes())
+    started = time.monotonic()
+    run(spark, archive.library, [str(folder)], str(tmp_path / "out"), CheckOptions(), time_limit=5)
+    documents = {Path(row.path).name: row for row in spark.read.parquet(str(tmp_path / "out" / "documents")).collect()}
+    assert (
+        documents["stuck.pdf"].status == "failed" and documents["stuck.pdf"].reason == "核对超时（超过 5 秒），已中止"
+    )
+    assert documents["excerpt.txt"].status == "ok", documents["excerpt.txt"].reason
+    assert time.monotonic() - started < 90
 
 
 def test_bad_usage_is_one_line_and_exit_2(tmp_path: Path) -> None:

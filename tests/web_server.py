@@ -25,8 +25,8 @@ class Server:
         self._process: subprocess.Popen[bytes] | None = None
         self.start()
 
-    def start(self) -> None:
-        port = _free_port()
+    def start(self, port: int | None = None) -> None:
+        port = port or _free_port()
         self.url = f"http://127.0.0.1:{port}"
         command = [str(Path(sys.executable).parent / "yuanwen"), "serve", "--port", str(port)]
         with self.log.open("ab") as log:
@@ -65,6 +65,15 @@ class Server:
     def restart(self) -> None:
         self.stop()
         self.start()
+
+    def kill_and_restart(self) -> None:
+        """kill -9, then a server on the same port: the same upload folder."""
+        port = int(self.url.rsplit(":", 1)[1])
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait()
+            self._process = None
+        self.start(port)
 
     def client(self, timeout: float = 60.0) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=timeout)

@@ -17,15 +17,16 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from yuanwen.cli.common import fail, guarded, rules_option
+from yuanwen.cli.common import fail, guarded, rules_option, time_limit_option
 from yuanwen.model import SEVERITIES, CheckOptions
+from yuanwen.workers import DEFAULT_TIME_LIMIT
 
 if TYPE_CHECKING:
     from pyspark import RDD
@@ -80,7 +81,14 @@ def findings_schema() -> StructType:
     )
 
 
-def run(spark: SparkSession, library: Path, sources: Sequence[str], output: str, options: CheckOptions) -> None:
+def run(
+    spark: SparkSession,
+    library: Path,
+    sources: Sequence[str],
+    output: str,
+    options: CheckOptions,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> None:
     """Audit the input with the library into OUT/documents/ and OUT/findings/ (Parquet, replaced)."""
     from pyspark import StorageLevel
 
@@ -90,7 +98,7 @@ def run(spark: SparkSession, library: Path, sources: Sequence[str], output: str,
         context.addFile(str(rules))
     names = (library.name, tuple(rules.name for rules in options.rule_files))
     items = _items(spark, list(sources)).repartition(context.defaultParallelism * PARTITIONS_PER_CORE)
-    outcomes = items.mapPartitions(lambda part: _audit_partition(part, *names))
+    outcomes = items.mapPartitions(lambda part: _audit_partition(part, *names, time_limit))
     # Kept, so the findings are not checked a second time after the documents table is written.
     outcomes.persist(StorageLevel.MEMORY_AND_DISK)
     documents, findings = documents_schema(), findings_schema()
@@ -206,18 +214,44 @@ def _file_items(name: str, changed: datetime, data: bytes) -> Iterable[Item]:
     return [Item(name, name, None, data=data, date=day, date_from=FILE_TIME)]
 
 
-def _audit_partition(items: Iterable[Item], library: str, rules: tuple[str, ...]) -> Iterator[Rows]:
-    """On an executor: open its copy of the library once, then each document's row and finding rows."""
+def _audit_partition(items: Iterable[Item], library: str, rules: tuple[str, ...], limit: float) -> Iterator[Rows]:
+    """On an executor: a worker process opens its copy of the library once, then checks each document in turn.
+
+    A document over the time limit is a failed row: its worker is killed and replaced (yuanwen.workers)."""
+    from multiprocessing import get_context
+
     from pyspark import SparkFiles
 
+    from yuanwen.audit import stopped
+    from yuanwen.workers import Stopped, Worker
+
+    paths = (SparkFiles.get(library), tuple(SparkFiles.get(name) for name in rules))
+    worker: Worker[Rows] = Worker(get_context("spawn"), checking, paths)
+    try:
+        for item in items:
+            answer = worker.call(item, limit)
+            if isinstance(answer, Stopped):
+                answer = stopped(item, answer.reason).row, []
+            yield answer
+    finally:
+        worker.stop()
+
+
+def checking(library: str, rules: tuple[str, ...]) -> Callable[[Item], Rows]:
+    """In a worker process: the library opened once, read-only; what turns a document into its rows."""
     from yuanwen.audit import outcome_of
+    from yuanwen.audit.outcome import prepare
     from yuanwen.library import Library
 
-    options = CheckOptions(rule_files=tuple(Path(SparkFiles.get(name)) for name in rules))
-    with Library.reading(Path(SparkFiles.get(library)), immutable=True) as opened:
-        for item in items:
-            outcome = outcome_of(item, opened, options)
-            yield outcome.row, outcome.findings
+    options = CheckOptions(rule_files=tuple(Path(name) for name in rules))
+    prepare(options)
+    opened = Library.reading(Path(library), immutable=True)
+
+    def rows(item: Item) -> Rows:
+        outcome = outcome_of(item, opened, options)
+        return outcome.row, outcome.findings
+
+    return rows
 
 
 def local_python() -> None:
@@ -241,8 +275,14 @@ def _in_order(row: dict[str, Any], columns: list[str]) -> tuple[Any, ...]:
 @click.option("--output", required=True, help="输出文件夹：documents/ 与 findings/（Parquet）。")
 @click.option("--master", help="Spark 主节点，例如 local[2] 或 spark://主机:7077；用 spark-submit 时不必给出。")
 @rules_option
+@time_limit_option(DEFAULT_TIME_LIMIT)
 def spark_audit(
-    library_file: Path, sources: tuple[str, ...], output: str, master: str | None, rule_files: tuple[Path, ...]
+    library_file: Path,
+    sources: tuple[str, ...],
+    output: str,
+    master: str | None,
+    rule_files: tuple[Path, ...],
+    time_limit: float,
 ) -> None:
     """在 Spark 上审核整个档案：每份文件到资料库中找原文并核对，结果写成 Parquet 表。"""
     from yuanwen.library import Library
@@ -262,7 +302,7 @@ def spark_audit(
         builder = builder.config("spark.ui.enabled", "false")
     spark = builder.getOrCreate()
     try:
-        run(spark, library_file, sources, output, CheckOptions(rule_files))
+        run(spark, library_file, sources, output, CheckOptions(rule_files), time_limit)
     finally:
         spark.stop()
 

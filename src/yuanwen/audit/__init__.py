@@ -14,29 +14,38 @@ and the outputs, written only in step 5, are those of an uninterrupted run.
 from __future__ import annotations
 
 import hashlib
-import os
+import queue
 import re
-import signal
-import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from yuanwen.audit.outcome import CRAWLED, FILE_TIME, OWN_DATE, Outcome, audited, failed, own_date
+from yuanwen.audit.outcome import (
+    CRAWLED,
+    FILE_TIME,
+    OWN_DATE,
+    Outcome,
+    audited,
+    failed,
+    own_date,
+    prepare,
+    skipped,
+)
 from yuanwen.audit.state import REPORTS, STATE_FILE, Done, State, Totals
-from yuanwen.errors import YuanwenError
-from yuanwen.extract import MAX_BYTES, files_in, read_bytes, read_document
+from yuanwen.audit.walk import Input, entries
+from yuanwen.errors import InputError, YuanwenError
+from yuanwen.extract import MAX_BYTES, read_bytes, read_document
 from yuanwen.files import write_atomic
 from yuanwen.library import Library
 from yuanwen.model import CheckOptions, Document, Report, Severity
+from yuanwen.workers import DEFAULT_TIME_LIMIT, Stopped, Worker
 
 if TYPE_CHECKING:
     from warcio.recordloader import ArcWarcRecord
@@ -44,8 +53,9 @@ if TYPE_CHECKING:
 # Documents in flight per worker: enough that a worker never waits for the next one, few enough
 # that the bytes of web-archive pages waiting in the queue stay small.
 IN_FLIGHT_PER_JOB = 4
-# How often an orphaned worker notices its audit was killed, and ends.
-PARENT_POLL_SECONDS = 1.0
+# A document in a worker this long is named in the progress, and the progress is told this often.
+SLOW_SECONDS = 5.0
+PROGRESS_SECONDS = 1.0
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -63,6 +73,7 @@ class Item:
     path: Path | None = None
     data: bytes | None = None
     error: str | None = None  # why it cannot be read at all, known before any check
+    skipped: bool = False  # the error says why it is not read at all (a link, a device, no permission)
     date: str = ""  # the ISO date a web archive crawled the page, or the file was last changed
     date_from: str = ""
 
@@ -75,6 +86,16 @@ class Plan:
     out: Path
     jobs: int
     options: CheckOptions
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+    retry_failed: bool = False
+
+
+@dataclass(frozen=True)
+class Slow:
+    """The document a worker has been on longest, when that is long: its name and the seconds so far."""
+
+    name: str
+    seconds: float
 
 
 @dataclass(frozen=True)
@@ -84,25 +105,34 @@ class Progress:
     done: int
     skipped: int
     total: int | None
+    slow: Slow | None = None
 
 
-def inputs(paths: Sequence[Path], out: Path) -> list[tuple[Path, bool]]:
-    """The files under the paths (the output folder left out), each with whether it is a web archive."""
+def inputs(paths: Sequence[Path], out: Path) -> list[Input]:
+    """The entries under the paths (the output folder left out): files, web archives and those skipped."""
     inside = out.resolve()
-    return [(f, is_web_archive(f)) for f in files_in(paths) if not f.resolve().is_relative_to(inside)]
+    return [
+        Input(path, is_web_archive(path)) if reason is None else Input(path, skipped=reason)
+        for path, reason in entries(paths)
+        if not path.resolve().is_relative_to(inside)
+    ]
 
 
-def documents(files: Iterable[tuple[Path, bool]]) -> Iterator[Item]:
-    """Every document of the files: each file, or each HTML page of a web archive."""
-    for path, warc in files:
-        if not warc:
-            yield Item(str(path), str(path), _file_digest(path), path=path, date=_file_date(path), date_from=FILE_TIME)
-            continue
+def documents(files: Iterable[Input]) -> Iterator[Item]:
+    """Every document of the files: each file, or each HTML page of a web archive; a skipped entry too."""
+    for entry in files:
+        name = str(entry.path)
         try:
-            with path.open("rb") as stream:
-                yield from web_pages(stream, str(path))
+            if entry.skipped is not None:
+                yield Item(name, name, None, error=entry.skipped, skipped=True)
+            elif not entry.warc:
+                digest, date = _file_digest(entry.path), _file_date(entry.path)
+                yield Item(name, name, digest, path=entry.path, date=date, date_from=FILE_TIME)
+            else:
+                with entry.path.open("rb") as stream:
+                    yield from web_pages(stream, name)
         except OSError as error:
-            yield Item(str(path), str(path), None, error=f"无法读取文件：{path}（{error.strerror}）")
+            yield Item(name, name, None, error=f"无法读取（{error.strerror}）", skipped=True)
 
 
 def is_web_archive(path: Path) -> bool:
@@ -126,15 +156,18 @@ def starts_web_archive(head: bytes) -> bool:
 
 def web_pages(stream: BinaryIO, origin: str) -> Iterator[Item]:
     """The HTML pages a web archive holds (responses 2xx, resources), each named by its URL."""
-    from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
+
+    from yuanwen.audit.warc import records
 
     number = 0
     try:
-        for record in ArchiveIterator(stream):
+        for record in records(stream, origin):
             if _is_page(record):
                 number += 1
                 yield _page(record, f"{origin}#{number}")
+    except InputError as error:
+        yield Item(origin, f"{origin}#{number + 1}", None, error=str(error))
     except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as error:
         reason = f"网页存档已损坏，其后的记录无法读取：{origin}（{type(error).__name__}）"
         yield Item(origin, f"{origin}#{number + 1}", None, error=reason)
@@ -168,12 +201,9 @@ def _file_date(path: Path) -> str:
         return ""
 
 
-def _file_digest(path: Path) -> str | None:
-    try:
-        with path.open("rb") as stream:
-            return hashlib.file_digest(stream, "sha256").hexdigest()
-    except OSError:
-        return None
+def _file_digest(path: Path) -> str:
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def checker_identity(rule_files: Sequence[Path]) -> str:
@@ -190,14 +220,12 @@ def checker_identity(rule_files: Sequence[Path]) -> str:
     return digest.hexdigest()
 
 
-def audit(
-    files: Iterable[tuple[Path, bool]], plan: Plan, fail_on: Severity, on_progress: Callable[[Progress], None]
-) -> Totals:
+def audit(files: Iterable[Input], plan: Plan, fail_on: Severity, on_progress: Callable[[Progress], None]) -> Totals:
     """Check every document of the files not already in the state, then write the outputs from the state."""
     from yuanwen.audit.outputs import write_outputs
 
     files = list(files)
-    counter = _Counter(on_progress, None if any(warc for _, warc in files) else len(files))
+    counter = _Counter(on_progress, None if any(entry.warc for entry in files) else len(files))
     with Library.reading(plan.library) as library:
         run_key = f"{library.identity()}/{checker_identity(plan.options.rule_files)}"
     (plan.out / REPORTS).mkdir(parents=True, exist_ok=True)
@@ -210,54 +238,97 @@ def audit(
 
 @dataclass
 class _Counter:
-    """Counts documents done and tells the caller after each."""
+    """Counts documents done and tells the caller after each, and now and then while one takes long."""
 
     on_progress: Callable[[Progress], None]
     total: int | None
     done: int = 0
     skipped: int = 0
+    # The documents in the workers now, by uid: name and when it started (written by the waiting threads).
+    working: dict[str, tuple[str, float]] = field(default_factory=dict)
 
     def tick(self, skipped: bool = False) -> None:
         self.done += 1
         self.skipped += skipped
-        self.on_progress(Progress(self.done, self.skipped, self.total))
+        self.tell()
+
+    def tell(self) -> None:
+        """Tell the caller how far the audit is, naming the document that has been in a worker longest."""
+        now = time.monotonic()
+        longest = min(list(self.working.values()), key=lambda started: started[1], default=None)
+        slow = None
+        if longest is not None and now - longest[1] >= SLOW_SECONDS:
+            slow = Slow(longest[0], now - longest[1])
+        self.on_progress(Progress(self.done, self.skipped, self.total, slow))
 
 
 def _check_all(items: Iterator[Item], plan: Plan, state: State, run_key: str, counter: _Counter) -> None:
-    """Check each document not in the state in a pool of workers; the outcomes go to the state."""
-    start = (plan.library, plan.options, plan.out / REPORTS, os.getpid())
+    """Check each document not in the state in worker processes, each within the time limit; outcomes to the state."""
+    start = (plan.library, plan.options, plan.out / REPORTS)
     # spawn, not fork: a worker must not inherit the state's open SQLite connection.
     context = get_context("spawn")
+    idle: queue.SimpleQueue[Worker[Done]] = queue.SimpleQueue()
+    workers: list[Worker[Done]] = [Worker(context, _start_worker, start) for _ in range(plan.jobs)]
+    for worker in workers:
+        idle.put(worker)
+    # A thread per worker waits on its pipe: the waiting costs nothing, the work is in the processes.
+    threads = ThreadPoolExecutor(plan.jobs, thread_name_prefix="yuanwen-audit")
     try:
-        with ProcessPoolExecutor(plan.jobs, mp_context=context, initializer=_start_worker, initargs=start) as pool:
-            _dispatch(items, pool, plan.jobs, state, run_key, counter)
-    except BrokenProcessPool as error:
-        raise AuditError("核对进程意外退出（内存不足？）；重新运行会从中断处接着做") from error
+        _dispatch(items, threads, plan, state, run_key, counter, partial(_in_worker, idle, counter, plan.time_limit))
+    finally:
+        # Stopped (Ctrl-C): the documents in hand finish, those waiting are not begun.
+        threads.shutdown(cancel_futures=True)
+        for worker in workers:
+            worker.stop()
+
+
+def _in_worker(
+    idle: queue.SimpleQueue[Worker[Done]], counter: _Counter, limit: float | None, item: Item, key: str
+) -> Done:
+    """Check one document in an idle worker; past the time limit (or if the worker dies) it is a failed row."""
+    worker = idle.get()
+    counter.working[item.uid] = (item.name, time.monotonic())
+    try:
+        answer = worker.call((item, key), limit)
+    finally:
+        counter.working.pop(item.uid, None)
+        idle.put(worker)
+    if isinstance(answer, Stopped):
+        return Done(item.uid, key, stopped(item, answer.reason).row, [], None)
+    return answer
 
 
 def _dispatch(
-    items: Iterator[Item], pool: ProcessPoolExecutor, jobs: int, state: State, run_key: str, counter: _Counter
+    items: Iterator[Item],
+    threads: ThreadPoolExecutor,
+    plan: Plan,
+    state: State,
+    run_key: str,
+    counter: _Counter,
+    call: Callable[[Item, str], Done],
 ) -> None:
-    """Send each document not in the state to the pool, at most IN_FLIGHT_PER_JOB per worker at a time."""
+    """Send each document not in the state to a worker, at most IN_FLIGHT_PER_JOB per worker at a time."""
     pending: set[Future[Done]] = set()
     for item in items:
         key = hashlib.sha256(f"{item.digest}/{run_key}".encode()).hexdigest() if item.digest else ""
-        if not state.listed(item.uid) or (key and state.has(item.uid, key)):
+        if not state.listed(item.uid) or (key and state.has(item.uid, key, plan.retry_failed)):
             counter.tick(skipped=True)
         else:
-            pending.add(pool.submit(_audit_one, item, key))
-        while len(pending) >= IN_FLIGHT_PER_JOB * jobs:
+            pending.add(threads.submit(call, item, key))
+        while len(pending) >= IN_FLIGHT_PER_JOB * plan.jobs:
             pending = _record_some(pending, state, counter)
     while pending:
         pending = _record_some(pending, state, counter)
 
 
 def _record_some(pending: set[Future[Done]], state: State, counter: _Counter) -> set[Future[Done]]:
-    """Wait for at least one document, record every one finished; the rest are still pending."""
-    finished, still = wait(pending, return_when=FIRST_COMPLETED)
+    """Wait for a document (telling the progress now and then), record every one finished; the rest are pending."""
+    finished, still = wait(pending, timeout=PROGRESS_SECONDS, return_when=FIRST_COMPLETED)
     for future in finished:
         state.record(future.result())
         counter.tick()
+    if not finished:
+        counter.tell()
     return still
 
 
@@ -273,23 +344,15 @@ class _Worker:
 _worker: list[_Worker] = []
 
 
-def _start_worker(library: Path, options: CheckOptions, reports: Path, parent: int) -> None:
-    """Open the library and load the rules once; end when the audit's process is gone (killed)."""
-    from yuanwen.rules import load_rules
-    from yuanwen.words import rules_segmenter
-
-    threading.Thread(target=_watch, args=(parent,), daemon=True, name="yuanwen-watch").start()
-    # Ctrl-C is the audit's to handle: it lets the documents in hand finish, then stops.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # Built here, once: the rules and the word segmenter holding their names (then cached, ~1 s).
-    rules_segmenter(load_rules(options.rule_files))
+def _start_worker(library: Path, options: CheckOptions, reports: Path) -> Callable[[tuple[Item, str]], Done]:
+    """In a new worker process: open the library and load the rules once; what checks its documents."""
+    prepare(options)
     _worker.append(_Worker(Library.reading(library), options, reports))
+    return _audit_job
 
 
-def _watch(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(PARENT_POLL_SECONDS)
-    os._exit(1)
+def _audit_job(job: tuple[Item, str]) -> Done:
+    return _audit_one(*job)
 
 
 def _audit_one(item: Item, key: str) -> Done:
@@ -306,9 +369,17 @@ def _audit_one(item: Item, key: str) -> Done:
 def outcome_of(item: Item, library: Library, options: CheckOptions) -> Outcome:
     """One document's outcome: the failure its walk found, or its check against the library."""
     if item.error is not None:
-        outcome = failed(item.name, item.error)
-    else:
-        outcome = audited(item.name, partial(_read, item), library, options)
+        return _dated((skipped if item.skipped else failed)(item.name, item.error), item)
+    return _dated(audited(item.name, partial(_read, item), library, options), item)
+
+
+def stopped(item: Item, reason: str) -> Outcome:
+    """The outcome of a document whose worker was stopped: over the time limit, or dead."""
+    return _dated(failed(item.name, reason), item)
+
+
+def _dated(outcome: Outcome, item: Item) -> Outcome:
+    """The outcome with its document's date: its own date line, else the crawl's or the file's."""
     own = own_date(outcome.report) if outcome.report is not None else ""
     outcome.row["date"], outcome.row["date_from"] = (own, OWN_DATE) if own else (item.date, item.date_from)
     return outcome

@@ -3,7 +3,8 @@
 A document is read, checked against its sources in the library (the front door, yuanwen.check),
 and turned into one row of COLUMNS and one row per finding (the report schema's finding with the
 document's `path`). A document that cannot be read or checked is a row too: status `failed`,
-with the one-line reason `yuanwen check` would print.
+with the one-line reason `yuanwen check` would print; an entry not read at all (a link, a device)
+is a row with status `skipped` and the reason.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from yuanwen.texts import flat
 if TYPE_CHECKING:
     from yuanwen.library import Library
 
-Status = Literal["ok", "failed", "no-source"]
+Status = Literal["ok", "failed", "no-source", "skipped"]
 COLUMNS = (
     "path",
     "status",
@@ -56,6 +57,15 @@ class Outcome:
     report: Report | None
 
 
+def prepare(options: CheckOptions) -> None:
+    """In a new worker: the rules and the word segmenter holding their names built now (then cached, ~1 s),
+    so that its first document is not the slow one (nor over the time limit)."""
+    from yuanwen.rules import load_rules
+    from yuanwen.words import rules_segmenter
+
+    rules_segmenter(load_rules(options.rule_files))
+
+
 def audited(name: str, read: Callable[[], Document], library: Library, options: CheckOptions) -> Outcome:
     """Read one document and check it against its sources in the library; a failure is an outcome too."""
     from yuanwen.check import check
@@ -75,6 +85,11 @@ def audited(name: str, read: Callable[[], Document], library: Library, options: 
 def failed(name: str, reason: str) -> Outcome:
     """The outcome of a document that could not be read or checked."""
     return Outcome(_row(name, "failed", reason), [], None)
+
+
+def skipped(name: str, reason: str) -> Outcome:
+    """The outcome of an entry not read at all: a link, a FIFO or device, one that cannot be opened."""
+    return Outcome(_row(name, "skipped", reason), [], None)
 
 
 def summary_row(name: str, report: Report) -> dict[str, Any]:

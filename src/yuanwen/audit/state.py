@@ -6,7 +6,9 @@ the checker's); a re-run skips it when the key is the same and its report files 
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -53,6 +55,7 @@ class State:
     """The audit's memory in OUT: each document's outcome by key, and this run's documents in walk order."""
 
     def __init__(self, path: Path) -> None:
+        self._lock = _locked(path.parent)
         try:
             self._db = sqlite3.connect(path, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -71,6 +74,7 @@ class State:
             )
             self._db.execute("BEGIN")
         except sqlite3.Error as error:
+            os.close(self._lock)
             raise StateError(f"无法使用审核状态文件：{path}（{error}）") from error
         self._committed = time.monotonic()
         self.reports = path.parent / REPORTS
@@ -82,6 +86,7 @@ class State:
         if self._db.in_transaction:
             self._db.execute("COMMIT")
         self._db.close()
+        os.close(self._lock)
 
     def new_listing(self) -> None:
         """Forget the last run's list of documents: this run lists its own as it walks."""
@@ -91,10 +96,13 @@ class State:
         """Put a document on this run's list; False when it is there already (given twice)."""
         return self._db.execute("INSERT OR IGNORE INTO listing (uid) VALUES (?)", (uid,)).rowcount == 1
 
-    def has(self, uid: str, key: str) -> bool:
-        """True when the document was audited with this key and its report files are still there, whole."""
-        row = self._db.execute("SELECT report FROM done WHERE uid = ? AND key = ?", (uid, key)).fetchone()
-        if row is None:
+    def has(self, uid: str, key: str, retry_failed: bool = False) -> bool:
+        """True when the document was audited with this key and its report files are still there, whole.
+
+        A document that failed (unreadable, over the time limit) counts as audited unless `retry_failed`."""
+        query = "SELECT report, json_extract(row, '$.status') FROM done WHERE uid = ? AND key = ?"
+        row = self._db.execute(query, (uid, key)).fetchone()
+        if row is None or (retry_failed and row[1] == "failed"):
             return False
         stem = row[0]
         return stem is None or all(_nonempty(self.reports / f"{stem}{suffix}") for suffix in (".json", ".html"))
@@ -136,6 +144,17 @@ class State:
         """The stems of this run's report files."""
         query = "SELECT d.report FROM listing l JOIN done d USING (uid) WHERE d.report IS NOT NULL"
         return {str(row[0]) for row in self._db.execute(query)}
+
+
+def _locked(folder: Path) -> int:
+    """The output folder locked for this audit (the lock goes with the process, killed or not)."""
+    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as error:
+        os.close(handle)
+        raise StateError(f"另一个核对正在使用该输出目录：{folder}") from error
+    return handle
 
 
 def _nonempty(path: Path) -> bool:

@@ -10,8 +10,17 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from yuanwen.cli.common import EXIT_FOUND, fail, fail_on_option, guarded, library_option, rules_option
+from yuanwen.cli.common import (
+    EXIT_FOUND,
+    fail,
+    fail_on_option,
+    guarded,
+    library_option,
+    rules_option,
+    time_limit_option,
+)
 from yuanwen.model import CheckOptions, Severity
+from yuanwen.workers import DEFAULT_TIME_LIMIT
 
 if TYPE_CHECKING:
     from yuanwen.audit import Progress
@@ -34,6 +43,8 @@ PLAIN_EVERY_SECONDS = 10.0
 )
 @fail_on_option
 @rules_option
+@time_limit_option(DEFAULT_TIME_LIMIT)
+@click.option("--retry-failed", is_flag=True, help="重新核对上次无法核对（含超时）的文件。")
 @click.option("--serve-report", is_flag=True, help="核对完成后在浏览器中打开总表（含共同差错与传抄关系）。")
 def audit(
     paths: tuple[Path, ...],
@@ -42,6 +53,8 @@ def audit(
     out: Path,
     fail_on: Severity,
     rule_files: tuple[Path, ...],
+    time_limit: float,
+    retry_failed: bool,
     serve_report: bool,
 ) -> None:
     """审核整个文件夹或网页存档（WARC）：每份文件到资料库中找原文并核对；中断后重跑会接着做。"""
@@ -54,7 +67,7 @@ def audit(
     guarded(lambda: load_rules(rule_files))
     library = library_path(library_file)
     files = guarded(lambda: inputs(paths, out))
-    plan = Plan(library=library, out=out, jobs=jobs or os.cpu_count() or 1, options=CheckOptions(rule_files))
+    plan = Plan(library, out, jobs or os.cpu_count() or 1, CheckOptions(rule_files), time_limit, retry_failed)
     try:
         with _Progress() as progress:
             totals = guarded(lambda: audit(files, plan, fail_on, progress.show))
@@ -63,7 +76,8 @@ def audit(
     statuses = totals.statuses
     click.echo(
         f"共 {totals.documents} 份：已核对 {statuses.get('ok', 0)}，找不到原文 {statuses.get('no-source', 0)}，"
-        f"无法核对 {statuses.get('failed', 0)}；有{_severity_name(fail_on)}或更重差异的 {totals.failing} 份；"
+        f"无法核对 {statuses.get('failed', 0)}，跳过 {statuses.get('skipped', 0)}；"
+        f"有{_severity_name(fail_on)}或更重差异的 {totals.failing} 份；"
         f"共同差错 {totals.shared} 处，传抄关系 {totals.families} 组。总表：{out / 'index.html'}",
         err=True,
     )
@@ -87,7 +101,7 @@ class _Progress:
     def __init__(self) -> None:
         self._bar: Any = None
         self._started = self._said = time.monotonic()
-        self._last: tuple[int, int, int | None] = (0, 0, None)
+        self._last: Progress | None = None
 
     def __enter__(self) -> _Progress:
         return self
@@ -95,30 +109,38 @@ class _Progress:
     def __exit__(self, *exc: object) -> None:
         if self._bar is not None:
             self._bar.close()
-        elif self._last[0]:
-            self._say(*self._last)
+        elif self._last is not None and self._last.done:
+            self._say(self._last)
 
     def show(self, state: Progress) -> None:
-        """Called after each document."""
+        """Called after each document, and now and then while one takes long."""
         if sys.stderr.isatty():
-            self._terminal(state.done, state.skipped, state.total)
+            self._terminal(state)
             return
-        self._last = (state.done, state.skipped, state.total)
+        self._last = state
         if time.monotonic() - self._said >= PLAIN_EVERY_SECONDS:
-            self._say(*self._last)
+            self._say(state)
 
-    def _terminal(self, done: int, skipped: int, total: int | None) -> None:
+    def _terminal(self, state: Progress) -> None:
         from tqdm import tqdm
 
         if self._bar is None:
-            self._bar = tqdm(total=total, unit="份", file=sys.stderr, dynamic_ncols=True, desc="核对")
-        self._bar.update(done - self._bar.n)
-        if skipped:
-            self._bar.set_postfix_str(f"上次已核对 {skipped} 份", refresh=False)
+            self._bar = tqdm(total=state.total, unit="份", file=sys.stderr, dynamic_ncols=True, desc="核对")
+        self._bar.update(state.done - self._bar.n)
+        notes = [f"上次已核对 {state.skipped} 份"] if state.skipped else []
+        notes += [_slow(state)] if state.slow else []
+        self._bar.set_postfix_str("；".join(notes), refresh=True)
 
-    def _say(self, done: int, skipped: int, total: int | None) -> None:
+    def _say(self, state: Progress) -> None:
         seconds = max(time.monotonic() - self._started, 1e-9)
-        of = f"/{total}" if total is not None else ""
-        rate = (done - skipped) / seconds
-        click.echo(f"已完成 {done}{of} 份（其中上次已核对 {skipped} 份），每秒 {rate:.1f} 份", err=True)
+        of = f"/{state.total}" if state.total is not None else ""
+        rate = (state.done - state.skipped) / seconds
+        line = f"已完成 {state.done}{of} 份（其中上次已核对 {state.skipped} 份），每秒 {rate:.1f} 份"
+        click.echo(line + (f"；{_slow(state)}" if state.slow else ""), err=True)
         self._said = time.monotonic()
+
+
+def _slow(state: Progress) -> str:
+    """The document a worker has been on longest, named: it may be the one that holds the audit up."""
+    assert state.slow is not None
+    return f"正在核对 {state.slow.name}（已 {state.slow.seconds:.0f} 秒）"

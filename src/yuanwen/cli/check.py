@@ -23,6 +23,8 @@ from yuanwen.cli.common import (
     report_format,
     rules_option,
     source_option,
+    time_limit_option,
+    time_limited,
     write,
 )
 from yuanwen.model import KINDS, CheckOptions, Kind, Report, Severity
@@ -38,6 +40,7 @@ from yuanwen.render import renderer
 @rules_option
 @date_option
 @output_option
+@time_limit_option(None)
 def check(
     reprint: tuple[Path, ...],
     source: Path | None,
@@ -48,12 +51,14 @@ def check(
     rule_files: tuple[Path, ...],
     day: str | None,
     output: Path | None,
+    time_limit: float | None,
 ) -> None:
     """核对转载稿 REPRINT（或按顺序给出的各页图片）与原文；退出码 0 无问题，1 有达到 --fail-on 级别的差异，
     2 输入有误，3 资料库中找不到原文。
 
     找不到原文时，报告只有不对照原文的检查（日期、职务、规范写法），其中有达到 --fail-on 级别的问题时退出码为 1。"""
-    report = _report(reprint, source, library_file, rule_files, parse_date(day))
+    with time_limited(time_limit):
+        report = _report(reprint, source, library_file, rule_files, parse_date(day))
     progress("生成报告……")
     write(guarded(lambda: renderer(report_format(output_format, comments_only))(report)), output)
     if not report.sources:
@@ -63,11 +68,13 @@ def check(
 
 @click.command()
 @click.argument("path", nargs=-1, required=True, type=click.Path(path_type=Path))
-def extract(path: tuple[Path, ...]) -> None:
+@time_limit_option(None)
+def extract(path: tuple[Path, ...], time_limit: float | None) -> None:
     """打印 yuanwen 从文件（或按顺序给出的各页图片）中读出的文字（报告中的位置即指向这段文字）。"""
     from yuanwen.extract import read_pages
 
-    document = guarded(lambda: read_pages(path))
+    with time_limited(time_limit):
+        document = guarded(lambda: read_pages(path))
     click.echo(document.text, nl=not document.text.endswith("\n"))
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import os
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import NoReturn, TypeVar
@@ -15,6 +18,7 @@ from yuanwen.errors import YuanwenError
 from yuanwen.files import write_atomic
 from yuanwen.model import SEVERITIES
 from yuanwen.render import FORMATS
+from yuanwen.workers import overran
 
 EXIT_FOUND = 1
 EXIT_BAD_INPUT = 2
@@ -85,6 +89,41 @@ output_option = click.option("--output", "-o", type=click.Path(path_type=Path), 
 date_option = click.option(
     "--date", "day", metavar="YYYY-MM-DD", help="文本的日期，用于核对职务；不给出时从电头、日期行或刊头中找。"
 )
+
+
+def time_limit_option(default: float | None) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """--time-limit SECONDS: how long one document may take, reading and checking."""
+    return click.option(
+        "--time-limit",
+        type=click.FloatRange(min=0, min_open=True),
+        default=default,
+        show_default=default is not None,
+        help="每份文件的核对时限（秒）；超时即中止" + ("并记为无法核对。" if default else "，退出码 2。"),
+    )
+
+
+@contextlib.contextmanager
+def time_limited(seconds: float | None) -> Iterator[None]:
+    """Within this, past `seconds` the process ends with one line and exit 2, wherever the work is.
+
+    A timer thread ends the process: the work may sit in a C library (PDFium, the OCR engine) that
+    looks at no flag. Outputs are written after this, and atomically, so none is left half written."""
+    if seconds is None:
+        yield
+        return
+    timer = threading.Timer(seconds, _out_of_time, args=(seconds,))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+def _out_of_time(seconds: float) -> None:
+    click.echo(f"yuanwen：错误：{overran(seconds)}", err=True)
+    sys.stderr.flush()
+    os._exit(EXIT_BAD_INPUT)
 
 
 def parse_date(value: str | None) -> date | None:

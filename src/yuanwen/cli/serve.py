@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from yuanwen.cli.common import fail, guarded, library_option
+from yuanwen.cli.common import fail, guarded, library_option, time_limit_option
+from yuanwen.workers import DEFAULT_TIME_LIMIT
 
 _MB = 1024 * 1024
 
@@ -21,7 +22,13 @@ _MB = 1024 * 1024
 )
 @click.option("--max-upload", default=50, show_default=True, type=click.IntRange(1, 64), help="一次上传的上限（MB）。")
 @click.option("--workers", type=click.IntRange(1, 64), help="同时核对的进程数（默认：CPU 核数）。")
-@click.option("--time-limit", default=120.0, show_default=True, type=click.FloatRange(1), help="每次核对的时限（秒）。")
+@time_limit_option(DEFAULT_TIME_LIMIT)
+@click.option(
+    "--name",
+    "names",
+    multiple=True,
+    help="本服务的其他主机名（如 yuanwen.example.cn），可多次给出；请求的 Host 头须是监听地址或这些名称之一。",
+)
 def serve(
     host: str,
     port: int,
@@ -30,12 +37,15 @@ def serve(
     max_upload: int,
     workers: int | None,
     time_limit: float,
+    names: tuple[str, ...],
 ) -> None:
     """在浏览器中核对：http://127.0.0.1:8000 ；另有 HTTP 接口（/docs）。"""
     try:
         import uvicorn
 
         from yuanwen.web.app import create_app
+        from yuanwen.web.guard import Hosts
+        from yuanwen.web.uploads import upload_folder
         from yuanwen.web.views import Settings
     except ImportError:
         fail("yuanwen serve 需要网页组件：pip install 'yuanwen[web]'")
@@ -48,7 +58,8 @@ def serve(
     library = library_path(library_file)
     guarded(lambda: Records(library))
     _require_free(host, port)
-    settings = Settings(library, workers or os.cpu_count() or 1, time_limit, max_upload * _MB, token)
+    hosts, uploads = Hosts.listening(host, names), upload_folder(host, port)
+    settings = Settings(library, workers or os.cpu_count() or 1, time_limit, max_upload * _MB, hosts, uploads, token)
     click.echo(f"yuanwen：在 http://{host}:{port} 提供服务，文献库 {library}（Ctrl+C 停止）", err=True)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 

@@ -7,7 +7,8 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from yuanwen.errors import InputError
-from yuanwen.extract.ocr import OcrPage, read_page, require_ocr
+from yuanwen.extract.ocr import read_page, require_ocr
+from yuanwen.extract.pages import require_pages
 from yuanwen.extract.scan import assemble
 from yuanwen.model import Document
 
@@ -17,20 +18,27 @@ if TYPE_CHECKING:
 # A page photographed at 600 dpi has 35 million pixels; an image far larger is a decompression
 # bomb (a small file that unpacks to gigabytes), not a page.
 MAX_PIXELS = 60_000_000
-# A multi-page TIFF of a booklet; more pages than this is an archive, not one text.
-MAX_PAGES = 1000
 
 
 def read_image_document(files: Sequence[tuple[bytes, str]], name: str) -> Document:
     """Pages from image files in order (a TIFF may hold several), read by OCR."""
     require_ocr(name)
-    pages: list[OcrPage] = []
-    for data, file_name in files:
-        for image in _pages(data, file_name):
-            pages.append(read_page(image))
-            if len(pages) > MAX_PAGES:
-                raise InputError(f"页数过多（上限 {MAX_PAGES} 页）：{name}")
+    require_pages(sum(_count(data, file_name) for data, file_name in files), name)
+    pages = [read_page(image) for data, file_name in files for image in _pages(data, file_name)]
     return assemble(pages, name, "image")
+
+
+def _count(data: bytes, name: str) -> int:
+    """The pages of an image file, counted from its headers before any page is unpacked."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return int(getattr(image, "n_frames", 1))
+    except (UnidentifiedImageError, Image.DecompressionBombError) as error:
+        raise InputError(f"图片已损坏或过大，无法读取：{name}") from error
+    except (OSError, SyntaxError, ValueError) as error:
+        raise InputError(f"图片已损坏，无法读取：{name}") from error
 
 
 def _pages(data: bytes, name: str) -> Iterator[Image]:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from yuanwen.errors import InputError
-from yuanwen.extract.pages import Line
+from yuanwen.extract.pages import Line, require_pages
 from yuanwen.extract.scan import assemble
 from yuanwen.model import Document
 
@@ -35,7 +35,6 @@ from yuanwen.model import Document
 # document's XML a few megabytes. A part that unpacks to more is a zip bomb.
 MAX_PART_BYTES = 16 * 1024 * 1024
 MAX_TOTAL_BYTES = 64 * 1024 * 1024
-MAX_PAGES = 5000
 _POINTS_PER_MM = 72 / 25.4
 # Text codes whose baselines are closer than this share of the type size are one printed line.
 _SAME_LINE = 0.5
@@ -144,8 +143,7 @@ def _book(parts: _Parts) -> _Book:
     folder = posixpath.dirname(document_path)
     document = parts.xml(document_path)
     pages = [el.get("BaseLoc") for el in _elements(document, "Page") if el.get("BaseLoc")]
-    if len(pages) > MAX_PAGES:
-        raise InputError(f"OFD 文档页数过多（上限 {MAX_PAGES} 页）：{parts.name}")
+    require_pages(len(pages), parts.name)
     templates = {
         el.get("ID"): _resolve(folder, el.get("BaseLoc"))
         for el in _elements(document, "TemplatePage")

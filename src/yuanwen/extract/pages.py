@@ -9,8 +9,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from yuanwen.errors import InputError
 from yuanwen.furniture import is_page_number, running_key
 
+# A booklet, a speech or a white paper has tens of pages, a yearbook some hundreds: more than this
+# is an archive, not one text. Counted before any page is read (a page tree may list one page a
+# million times in 6 MB), so a scan of 1,500 blank pages is refused at once, not after hours of OCR.
+MAX_PAGES = 1000
 # Only the lines nearest the top and the bottom edge of a page can be page furniture: a header
 # may have two lines (booklet name, issue) above a rule, a footer a page number under a note.
 EDGE_LINES = 3
@@ -21,6 +26,13 @@ RUNNING_SHARE = 0.4
 # place on every page; a body line with the same words (the title on page 1) sits at least one
 # line height (≥ 12 pt for text set at 10.5 pt) away from it.
 RUNNING_DRIFT = 6.0
+
+
+def require_pages(count: int, name: str) -> None:
+    """Refuse a document of more than MAX_PAGES pages, before any of them is read."""
+    if count > MAX_PAGES:
+        raise InputError(f"页数过多（{count:,} 页，上限 {MAX_PAGES:,} 页）：{name}")
+
 
 # Ideographs, CJK punctuation, full-width forms and the quotes and dashes Chinese text uses:
 # a space between two of these is an extraction artefact (justified lines, letter-spaced titles).

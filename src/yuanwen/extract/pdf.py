@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from yuanwen.errors import InputError
-from yuanwen.extract.pages import Line
+from yuanwen.extract.pages import Line, require_pages
 from yuanwen.extract.scan import Page, assemble
 from yuanwen.model import Document
 
@@ -123,6 +123,11 @@ def _open(data: bytes, name: str) -> Any:
     if len(document) == 0:
         document.close()
         raise InputError(f"PDF 没有页面（文件可能已损坏）：{name}")
+    try:
+        require_pages(len(document), name)
+    except InputError:
+        document.close()
+        raise
     return document
 
 

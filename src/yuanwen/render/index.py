@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 # Shared errors the page lists (shared.csv has them all), and characters of each side of a change shown.
 SHARED_SHOWN, SHORT_CHARS = 300, 40
-STATUS_NAMES = {"ok": "已核对", "failed": "无法核对", "no-source": "找不到原文"}
+STATUS_NAMES = {"ok": "已核对", "failed": "无法核对", "no-source": "找不到原文", "skipped": "已跳过"}
 
 
 def index_head() -> str:

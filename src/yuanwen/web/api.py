@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import anyio.to_thread
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -122,10 +122,12 @@ async def check_state(request: Request, check_id: str) -> dict[str, Any]:
     summary="列出或搜索文献库",
     description="从 offset 起列出原文；给出 q 时列出含有该词的原文；total 为总数。",
 )
-async def library(request: Request, q: str = "", offset: int = 0, limit: int = texts.PAGE_SIZE) -> dict[str, Any]:
+async def library(
+    request: Request, q: str = "", offset: int = Query(0, ge=0, le=texts.MAX_OFFSET), limit: int = texts.PAGE_SIZE
+) -> dict[str, Any]:
     """The texts from `offset` on, or with `q` those holding the keyword; `total` counts them all."""
     path = settings_of(request).library
-    found = await anyio.to_thread.run_sync(texts.listing, path, q, max(offset, 0), min(max(limit, 1), 1000))
+    found = await anyio.to_thread.run_sync(texts.listing, path, q, offset, min(max(limit, 1), 1000))
     return {"total": found.total, "texts": [_entry(e) for e in found.entries]}
 
 

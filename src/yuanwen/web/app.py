@@ -10,7 +10,7 @@ import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 
@@ -18,13 +18,16 @@ from yuanwen import __version__
 from yuanwen.errors import YuanwenError
 from yuanwen.web import api, booklets, pages
 from yuanwen.web.checks import RESTARTED, Checks
-from yuanwen.web.guard import Guard, GuardSettings
+from yuanwen.web.guard import Guard, GuardSettings, Load, Sessions
 from yuanwen.web.pool import Pool
 from yuanwen.web.records import Records
 from yuanwen.web.uploads import Folder, UploadError
 from yuanwen.web.views import Settings, error_page
 
 log = logging.getLogger("yuanwen.web")
+# Checks queued, running or being uploaded, per worker, before a new one gets 429: with 120 s a
+# check at most, the last in a full queue waits some minutes; an editor's few checks never fill it.
+QUEUE_PER_WORKER = 8
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -36,8 +39,9 @@ def create_app(settings: Settings) -> FastAPI:
         abandoned = await anyio.to_thread.run_sync(records.abandon_unfinished, RESTARTED)
         if abandoned:
             log.warning("%d checks left unfinished by the last run are recorded as failed", abandoned)
-        folder = Folder()
+        folder = Folder(settings.uploads, load)
         pool = Pool(settings.workers, settings.library, settings.time_limit)
+        load.pooled = lambda: pool.busy
         app.state.checks = Checks(records, pool, folder)
         try:
             yield
@@ -55,11 +59,21 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    load, sessions = Load(), Sessions()
+    app.state.sessions = sessions
+    guarding = GuardSettings(
+        settings.max_upload,
+        settings.token,
+        settings.hosts,
+        max_checks=QUEUE_PER_WORKER * settings.workers,
+        load=load,
+        sessions=sessions,
+    )
     app.mount("/static", StaticFiles(packages=[("yuanwen.web", "static")]), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(booklets.router)
-    app.add_middleware(Guard, settings=GuardSettings(settings.max_upload, settings.token), error_page=error_page)
+    app.add_middleware(Guard, settings=guarding, error_page=error_page)
     _handle_errors(app)
     return app
 
@@ -81,6 +95,12 @@ def _handle_errors(app: FastAPI) -> None:
     @app.exception_handler(UploadError)
     async def incomplete(request: Request, error: UploadError) -> Response:
         return error_page(request, 400, str(error))
+
+    @app.exception_handler(ClientDisconnect)
+    async def hung_up(request: Request, error: ClientDisconnect) -> Response:
+        # Not the server's fault, and not worth a trace: one line, and an answer no one will read.
+        log.warning("the client hung up before its request ended: %s %s", request.method, request.url.path)
+        return Response(status_code=400)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> Response:

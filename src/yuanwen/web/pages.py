@@ -6,12 +6,13 @@ import base64
 import hashlib
 import json
 import re
+import secrets
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 import anyio.to_thread
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, Form, Query
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -21,7 +22,7 @@ from yuanwen.model import SEVERITIES
 from yuanwen.review import KIND_NAMES, SEVERITY_NAMES
 from yuanwen.web import texts
 from yuanwen.web.checks import Checks
-from yuanwen.web.guard import TOKEN_COOKIE
+from yuanwen.web.guard import SESSION_COOKIE, Sessions
 from yuanwen.web.records import MARKS, Output, Record
 from yuanwen.web.uploads import PASTED_SOURCE, UploadError, check_uploads, form_upload
 from yuanwen.web.views import Settings, templates
@@ -35,6 +36,11 @@ DOWNLOADS = {"html": "网页报告", "docx": "Word 修订报告", "fixed": "改�
 def settings_of(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+def sessions_of(request: Request) -> Sessions:
+    sessions: Sessions = request.app.state.sessions
+    return sessions
 
 
 def checks_of(request: Request) -> Checks:
@@ -173,8 +179,8 @@ async def records(request: Request, q: str = "") -> Response:
 
 
 @router.get("/library")
-async def library(request: Request, q: str = "", page: int = 1) -> Response:
-    offset = (max(page, 1) - 1) * texts.PAGE_SIZE
+async def library(request: Request, q: str = "", page: int = Query(1, ge=1, le=texts.MAX_PAGE)) -> Response:
+    offset = (page - 1) * texts.PAGE_SIZE
     listing = await anyio.to_thread.run_sync(texts.listing, settings_of(request).library, q, offset)
     pages = max(1, -(-listing.total // texts.PAGE_SIZE))
     return _page(request, "library.html", listing=listing, q=q, page=page, pages=pages)
@@ -229,11 +235,13 @@ async def login(request: Request, next: str = "/") -> Response:
 
 @router.post("/login")
 async def log_in(request: Request, token: str = Form(""), next: str = Form("/")) -> Response:
-    expected = settings_of(request).token
-    if expected is None or token.strip() != expected:
+    """The token compared in constant time; a session id in the cookie; repeated wrong tokens slowed down."""
+    expected, sessions = settings_of(request).token, sessions_of(request)
+    if expected is None or not secrets.compare_digest(token.strip().encode("utf-8"), expected.encode("utf-8")):
+        await sessions.wrong(request.client.host if request.client else "")
         return _page(request, "login.html", 401, next=_local(next), wrong=True)
     response = RedirectResponse(_local(next), status_code=303)
-    response.set_cookie(TOKEN_COOKIE, expected, httponly=True, samesite="strict")
+    response.set_cookie(SESSION_COOKIE, sessions.new(), httponly=True, samesite="strict")
     return response
 
 

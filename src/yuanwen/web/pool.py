@@ -8,72 +8,32 @@ replaced, and only its own job fails; a concurrent.futures pool would break as a
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import multiprocessing
 from collections import deque
-from multiprocessing.connection import Connection
-from multiprocessing.context import SpawnContext, SpawnProcess
+from multiprocessing.context import SpawnContext
 from pathlib import Path
 
 import anyio.to_thread
 
-from yuanwen.web.worker import READY, Job, Outcome, work
-
-# Seconds a worker has to finish its jobs and exit when the server stops.
-_STOP_SECONDS = 5.0
-# Seconds a new worker may take to load the rules and renderers: ~2 s on a busy two-core machine.
-_START_SECONDS = 60.0
+from yuanwen.web.worker import Job, Outcome, serving
+from yuanwen.workers import Stopped, Worker
 
 
 class _Slot:
-    """One worker process and the parent's end of its pipe."""
+    """One worker process; a job that overruns or kills it is an Outcome with the reason."""
 
     def __init__(self, context: SpawnContext, library: Path) -> None:
-        self._context, self._library = context, library
-        self._process, self._pipe = self._start()
-        self._ready = False
-
-    def _start(self) -> tuple[SpawnProcess, Connection]:
-        parent, child = self._context.Pipe()
-        process = self._context.Process(target=work, args=(child, str(self._library)), daemon=True)
-        process.start()
-        child.close()
-        return process, parent
+        self._worker: Worker[Outcome] = Worker(context, serving, (str(library),))
 
     def call(self, job: Job, limit: float) -> Outcome:
-        """Run a job in the worker (in a thread of the server: it blocks until the answer or the limit).
-
-        The limit counts from the job's start: a worker's warm-up (~2 s) is waited for first."""
-        try:
-            self._ready = self._ready or (self._pipe.poll(_START_SECONDS) and self._pipe.recv() == READY)
-            if not self._ready:
-                outcome = Outcome(job.id, error="核对进程未能启动，详情见服务日志")
-            else:
-                self._pipe.send(job)
-                if self._pipe.poll(limit):
-                    answer: Outcome = self._pipe.recv()
-                    return answer
-                outcome = Outcome(job.id, error=f"核对超时（超过 {limit:g} 秒），已中止", timed_out=True)
-        except (EOFError, OSError):
-            outcome = Outcome(job.id, error="核对进程意外退出（文件过大或已损坏？），已中止")
-        self._restart()
-        return outcome
-
-    def _restart(self) -> None:
-        self._process.kill()
-        self._process.join()
-        self._pipe.close()
-        self._process, self._pipe = self._start()
-        self._ready = False
+        """Run a job in the worker (in a thread of the server: it blocks until the answer or the limit)."""
+        answer = self._worker.call(job, limit)
+        if isinstance(answer, Stopped):
+            return Outcome(job.id, error=answer.reason, timed_out=answer.timed_out)
+        return answer
 
     def stop(self) -> None:
-        with contextlib.suppress(OSError):
-            self._pipe.send(None)
-        self._process.join(_STOP_SECONDS)
-        if self._process.is_alive():
-            self._process.kill()
-            self._process.join()
-        self._pipe.close()
+        self._worker.stop()
 
 
 class Pool:

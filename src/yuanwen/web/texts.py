@@ -14,6 +14,10 @@ from yuanwen.web.worker import Upload
 
 # Texts listed on one page of the library.
 PAGE_SIZE = 100
+# The last page and offset asked for: far past any library (a million texts), and within what a
+# slice of the listing can take (an offset of 2**63 overflowed it).
+MAX_PAGE = 1_000_000
+MAX_OFFSET = MAX_PAGE * PAGE_SIZE
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ alphanumeric suffix (which tells Markdown from text, .doc from .wps) reaches the
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import os
 import re
 import secrets
 import shutil
@@ -20,6 +22,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from yuanwen.web.guard import Load
 from yuanwen.web.worker import Upload
 
 _SUFFIX = re.compile(r"\.[0-9A-Za-z]{1,8}")
@@ -35,11 +38,23 @@ class UploadError(ValueError):
     """A request without what a check needs; one line of Chinese says what is missing."""
 
 
-class Folder:
-    """The server's private temporary folder (mode 0700), removed with everything in it on close."""
+def upload_folder(host: str, port: int) -> Path:
+    """The upload folder of the server on this address: the same after a restart, which removes what it holds."""
+    digest = hashlib.sha256(f"{host}:{port}".encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"yuanwen-web-{os.getuid()}-{digest}"
 
-    def __init__(self) -> None:
-        self.path = Path(tempfile.mkdtemp(prefix="yuanwen-web-"))
+
+class Folder:
+    """The server's private upload folder (mode 0700): emptied at start, removed on close; its bytes counted."""
+
+    def __init__(self, path: Path, load: Load) -> None:
+        self.path, self._load = path, load
+        if path.is_symlink():  # not ours to follow: another user's trap in the shared temporary folder
+            path.unlink()
+        elif path.exists():  # left by a server that was killed
+            shutil.rmtree(path)
+        path.mkdir(mode=0o700)
+        load.stored = 0
 
     def save(self, data: BinaryIO | bytes, name: str) -> Upload:
         """Store an upload under a generated name, keeping only its suffix."""
@@ -50,16 +65,20 @@ class Folder:
                 out.write(data)
             else:
                 shutil.copyfileobj(data, out)
+            self._load.stored += out.tell()
         return Upload(str(path), name)
 
     def discard(self, *uploads: Upload | None) -> None:
         for upload in uploads:
             if upload is not None:
                 with contextlib.suppress(FileNotFoundError):
+                    size = Path(upload.path).stat().st_size
                     Path(upload.path).unlink()
+                    self._load.stored -= size
 
     def close(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+        self._load.stored = 0
 
 
 def label(name: str | None, default: str) -> str:
@@ -91,8 +110,12 @@ async def text_upload(folder: Folder, text: object, name: object, default: str) 
         return None
     if not isinstance(text, str):
         raise UploadError("JSON 中的文字应为字符串")
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as error:  # a lone surrogate (\ud800), which JSON allows and UTF-8 cannot hold
+        raise UploadError("JSON 中的文字含有无效的字符（单独的代理项）") from error
     named = label(str(name or ""), pasted_name(text, default))
-    return await anyio.to_thread.run_sync(folder.save, text.encode("utf-8"), named)
+    return await anyio.to_thread.run_sync(folder.save, data, named)
 
 
 async def check_uploads(request: Request, folder: Folder, limit: int) -> tuple[Upload, Upload | None]:
@@ -120,8 +143,8 @@ async def _json_uploads(request: Request, folder: Folder) -> tuple[Upload, Uploa
     """{"reprint": text, "reprint_name": name, "source": text or null, "source_name": name}."""
     try:
         body = await request.json()
-    except ValueError as error:
-        raise UploadError("请求不是有效的 JSON") from error
+    except (ValueError, RecursionError) as error:  # RecursionError: arrays or objects nested thousands deep
+        raise UploadError("请求不是有效的 JSON（或嵌套过深）") from error
     if not isinstance(body, dict):
         raise UploadError('JSON 请求应为对象：{"reprint": 文字, "source": 文字或 null}')
     reprint = await text_upload(folder, body.get("reprint"), body.get("reprint_name"), PASTED_REPRINT)

@@ -11,7 +11,19 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
-_STATUS_NAMES = {400: "请求有误", 401: "需要口令", 403: "拒绝访问", 404: "找不到", 413: "文件过大", 422: "无法核对"}
+from yuanwen.web.guard import Hosts
+
+_STATUS_NAMES = {
+    400: "请求有误",
+    401: "需要口令",
+    403: "拒绝访问",
+    404: "找不到",
+    413: "文件过大",
+    421: "拒绝访问",
+    422: "无法核对",
+    429: "请稍后再试",
+    503: "请稍后再试",
+}
 
 
 @dataclass(frozen=True)
@@ -22,6 +34,8 @@ class Settings:
     workers: int
     time_limit: float
     max_upload: int
+    hosts: Hosts  # the names a request's Host may give
+    uploads: Path  # the upload folder, named by the server so that a restart finds what a crash left
     token: str | None = None
 
 

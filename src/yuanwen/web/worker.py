@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from multiprocessing.connection import Connection
 from pathlib import Path
 
 from yuanwen.errors import YuanwenError
@@ -22,8 +22,6 @@ from yuanwen.web.records import Output, Records
 
 # What `yuanwen fix` restores when no --only is given: the wording and the punctuation.
 _WARM_UP = "习近平在中共中央政治局第五次集体学习时强调，加快建设教育强国，为中华民族伟大复兴提供有力支撑。" * 3
-# What a worker says once it has loaded everything, before its first job.
-READY = "ready"
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -57,12 +55,9 @@ class Outcome:
     timed_out: bool = False
 
 
-def work(connection: Connection, library: str) -> None:
-    """A worker process's main loop."""
-    worker = _Worker(Path(library))
-    connection.send(READY)
-    while (job := connection.recv()) is not None:
-        connection.send(worker.run(job))
+def serving(library: str) -> Callable[[Job], Outcome]:
+    """In a new worker process: what answers its jobs (yuanwen.workers runs the loop)."""
+    return _Worker(Path(library)).run
 
 
 class _Worker:
@@ -103,7 +98,7 @@ class _Worker:
     def _inputs(self, job: Job) -> list[Output]:
         """The uploads as they came, kept with the record to check again when marks change."""
         given = (("input-reprint", job.reprint), ("input-source", job.source))
-        return [Output(kind, u.name, "application/octet-stream", Path(u.path).read_bytes()) for kind, u in given if u]
+        return [Output(kind, u.name, "application/octet-stream", _upload_bytes(u)) for kind, u in given if u]
 
     def _again(self, job: Job) -> Outcome:
         """A recorded check rendered again without its marked findings."""
@@ -147,7 +142,14 @@ def outputs(report: Report, name: str) -> list[Output]:
 def _read(upload: Upload) -> Document:
     from yuanwen.extract import read_bytes
 
-    return read_bytes(Path(upload.path).read_bytes(), upload.name)
+    return read_bytes(_upload_bytes(upload), upload.name)
+
+
+def _upload_bytes(upload: Upload) -> bytes:
+    try:
+        return Path(upload.path).read_bytes()
+    except FileNotFoundError as error:  # removed as the server stops, its check cancelled
+        raise YuanwenError(f"上传的文件已被删除（服务正在停止？）：{upload.name}") from error
 
 
 def _titles(report: Report) -> list[str]:
