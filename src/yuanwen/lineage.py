@@ -175,14 +175,18 @@ def _tree(source_id: str, errors: Sequence[SharedError], weights: Mapping[str, f
     core = {e.id for e in errors if len(e.documents) * 2 >= len(order)}
     root = next((p for p in order if core <= carried[p]), order[0])
     members = [Member(root, first_seen[root].date, None, (), 1.0)]
-    placed = [root]
+    # The earliest member placed with each set of errors: a later one with the same set explains a
+    # copy no better, and ties go to the earlier (so twenty copies of one page hang from its root,
+    # and the search is over the sets of errors, not over every member).
+    exemplars = {frozenset(carried[root]): root}
     for path in (p for p in order if p != root):
-        parent = max(placed, key=lambda p: (_score(carried[p], carried[path], weights), -placed.index(p)))
+        candidates = list(exemplars.values())
+        parent = max(candidates, key=lambda p: (_score(carried[p], carried[path], weights), -candidates.index(p)))
         ties = carried[parent] & carried[path]
         union = _weight(carried[parent] | carried[path], weights)
         strength = _weight(ties, weights) / union if union else 0.0
         members.append(Member(path, first_seen[path].date, parent, tuple(sorted(ties)), round(strength, 3)))
-        placed.append(path)
+        exemplars.setdefault(frozenset(carried[path]), path)
     return Family(source_id, root, tuple(members), tuple(sorted(e.id for e in errors)))
 
 
