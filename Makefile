@@ -37,8 +37,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy src
 
+# The 15 slowest tests are printed, so a later session sees where the suite's time grows
+# (the project keeps `make test` within 20 minutes on two cores).
 test: lint $(SYSTEM_STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --durations=15
 
 bench: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python benchmarks/bench_check.py
