@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -9,8 +10,11 @@ import pytest
 
 from conftest import run_cli
 from extract_builders import BOOKLET_HEADER, EXAMPLES, OFD_NS, _ofd_root, build_booklet_ofd, content, reprint_paragraphs
+from yuanwen.check import check
 from yuanwen.errors import InputError
 from yuanwen.extract import ofd, read_bytes, read_document
+from yuanwen.model import Document
+from yuanwen.render import renderer
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +142,8 @@ def test_every_sample_gives_text_or_one_line() -> None:
 def _drawn_ofd(path: Path) -> Path:
     """An OFD page drawn as makers draw it: a line of single characters placed by a scaling CTM in
     shuffled order, a line set by DeltaX in one code, a block, a composite object from DocumentRes.xml,
-    and a template page's line under the page's own."""
+    and a template page's line under the page's own, and a line whose label the template prints and
+    whose value the page fills in."""
     ns = f'xmlns:ofd="{OFD_NS}"'
 
     def text(x: float, y: float, code: str, ctm: str = "", delta: str = "") -> str:
@@ -161,7 +166,7 @@ def _drawn_ofd(path: Path) -> Path:
         f'<ofd:Layer ID="2">{"".join(first[::-1])}{text(20, 40, "第二行文字", delta="g 4 4")}'
         f'<ofd:PageBlock ID="3">{text(20, 50, "第三行文字")}</ofd:PageBlock>'
         '<ofd:CompositeObject ID="4" ResourceID="9" Boundary="20 60 100 10" CTM="1 0 0 1 0 0"/>'
-        "</ofd:Layer></ofd:Content></ofd:Page>"
+        f"{text(44, 70, '甲字第1号')}</ofd:Layer></ofd:Content></ofd:Page>"
     )
     unit = (
         f'<?xml version="1.0" encoding="UTF-8"?><ofd:Res {ns} BaseLoc="Res"><ofd:CompositeGraphicUnits>'
@@ -170,7 +175,7 @@ def _drawn_ofd(path: Path) -> Path:
     )
     template = (
         f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page {ns}><ofd:Content><ofd:Layer ID="6">'
-        f"{text(20, 20, '模板的文字')}</ofd:Layer></ofd:Content></ofd:Page>"
+        f"{text(20, 20, '模板的文字')}{text(20, 70, '许可证号：')}</ofd:Layer></ofd:Content></ofd:Page>"
     )
     document = (
         f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document {ns}><ofd:CommonData>'
@@ -194,4 +199,39 @@ def _drawn_ofd(path: Path) -> Path:
 
 def test_characters_are_placed_as_the_standard_draws_them(tmp_path: Path) -> None:
     document = read_document(_drawn_ofd(tmp_path / "drawn.ofd"))
-    assert document.text.split() == ["模板的文字", "第一行文字", "第二行文字", "第三行文字", "第四行文字"]
+    assert document.text.split() == [
+        "模板的文字",
+        "第一行文字",
+        "第二行文字",
+        "第三行文字",
+        "第四行文字",
+        "许可证号：甲字第1号",
+    ]
+
+
+def _template_text(document: Document) -> list[str]:
+    return [document.text[span.start : span.end] for span in document.template]
+
+
+def test_the_json_says_which_text_a_template_page_printed(tmp_path: Path) -> None:
+    # The label's characters, and none of the value filled in beside it on the same line (the space
+    # between them closed), whatever the order the page and its template are drawn in.
+    document = read_document(_drawn_ofd(tmp_path / "drawn.ofd"))
+    assert _template_text(document) == ["模板的文字", "许可证号："]
+    report = json.loads(str(renderer("json")(check(document, Document("source", "txt", document.text)))))
+    spans = report["reprint"]["template_spans"]
+    assert [document.text[start:end] for start, end in spans] == ["模板的文字", "许可证号："]
+    plain = json.loads(str(renderer("json")(check(Document("r", "txt", "文字"), Document("s", "txt", "文字")))))
+    assert "template_spans" not in plain["reprint"]
+
+
+def test_a_permits_template_text_is_marked_as_such() -> None:
+    if not (SAMPLES / "zsbk.ofd").exists():
+        pytest.skip(f"the OFD samples are not here: {SAMPLES} (../shared beside the repository)")
+    document = read_document(SAMPLES / "zsbk.ofd")
+    printed = _template_text(document)
+    assert "根据《中华人民共和国建筑法》第八条规定，经审" in printed
+    assert "一、本证放置施工现场，作为准予施工的凭证。" in printed
+    # The values filled in: the builder's name and the permit's number are the page's own.
+    assert not any("中华安保有限公司" in text or "420000202012394121" in text for text in printed)
+    assert "中华安保有限公司" in document.text

@@ -41,6 +41,8 @@ class Document:
     # What a reader must know of how the text was read (a page OCR could hardly read), one line each;
     # every report shows them.
     warnings: tuple[str, ...] = ()
+    # The stretches printed by an OFD template page (a form's own words, under the filled-in values).
+    template: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,8 @@ class _Glyph:
     size: float
     advance: float
     char: str
+    # Printed by a template page (a form's own words), not by the page itself.
+    template: bool = False
 
 
 def read_ofd_document(data: bytes, name: str) -> Document:
@@ -164,7 +166,8 @@ def _page_glyphs(parts: _Parts, book: _Book, path: str) -> Iterator[_Glyph]:
     for template in _elements(page, "Template"):
         location = book.templates.get(template.get("TemplateID"))
         if location and parts.has(location):
-            yield from _glyphs(_content(parts.xml(location)), _IDENTITY, book, 0)
+            glyphs = _glyphs(_content(parts.xml(location)), _IDENTITY, book, 0)
+            yield from (replace(glyph, template=True) for glyph in glyphs)
     yield from _glyphs(_content(page), _IDENTITY, book, 0)
 
 
@@ -271,18 +274,22 @@ def _lines_at(glyphs: list[_Glyph], angle: float) -> list[Line]:
             rows[-1].append(item)
         else:
             rows.append([item])
-    return [Line(_row_text(row), row[0][0] * _POINTS_PER_MM) for row in rows]
+    return [_row_line(row) for row in rows]
 
 
-def _row_text(row: list[tuple[float, float, _Glyph]]) -> str:
+def _row_line(row: list[tuple[float, float, _Glyph]]) -> Line:
+    """A row's characters along its run, a space where they stand apart, marking those of a template."""
     text = ""
     end: float | None = None
-    for _, at, glyph in sorted(row, key=lambda item: item[1]):
+    template: list[int] = []
+    for index, (_, at, glyph) in enumerate(sorted(row, key=lambda item: item[1])):
         if end is not None and at - end > _SPACE_GAP * glyph.size:
             text += " "
         text += glyph.char
         end = at + glyph.advance
-    return text
+        if glyph.template:
+            template.append(index)
+    return Line(text, row[0][0] * _POINTS_PER_MM, tuple(template))
 
 
 def _elements(root: Any, local: str) -> Iterator[Any]:

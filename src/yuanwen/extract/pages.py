@@ -46,6 +46,8 @@ class Line:
 
     text: str
     baseline: float
+    # The indexes, among the line's non-space characters, of those printed by an OFD template page.
+    template: tuple[int, ...] = ()
 
 
 def body_lines(pages: Sequence[Sequence[Line]]) -> list[list[str]]:

@@ -46,6 +46,7 @@ class _Builder:
     warnings: list[str] = field(default_factory=list)
     lines: list[OcrLine] = field(default_factory=list)
     images: list[bytes] = field(default_factory=list)
+    template: list[int] = field(default_factory=list)
 
     def add(self, text: str) -> int:
         start = self.offset
@@ -65,7 +66,7 @@ def assemble(pages: Sequence[Page], name: str, kind: str) -> Document:
         else:
             builder.images.append(b"")
             for index in kept:
-                builder.add(close_cjk_gaps(page[index].text) + "\n")
+                _add_line(builder, page[index])
     evidence = None
     if builder.read:
         evidence = OcrEvidence(
@@ -83,7 +84,18 @@ def assemble(pages: Sequence[Page], name: str, kind: str) -> Document:
         anchors=tuple(builder.anchors),
         ocr=evidence,
         warnings=tuple(builder.warnings),
+        template=_spans(builder.template),
     )
+
+
+def _add_line(builder: _Builder, line: Line) -> None:
+    """A printed line of a text layer, with the offsets of the characters a template page printed."""
+    text = close_cjk_gaps(line.text)
+    at = builder.add(text + "\n")
+    if line.template:
+        # Closing gaps drops spaces only, so the n-th non-space character is the line's n-th still.
+        visible = [i for i, char in enumerate(text) if not char.isspace()]
+        builder.template.extend(at + visible[i] for i in line.template)
 
 
 def _printed(page: Page) -> Sequence[Line]:

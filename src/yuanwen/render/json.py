@@ -19,7 +19,8 @@ def report_dict(report: Report) -> dict[str, Any]:
         {
             "schema": SCHEMA,
             "reprint": {"path": document.path, "format": document.format, "chars": len(document.text)}
-            | ({"warnings": list(document.warnings)} if document.warnings else {}),
+            | ({"warnings": list(document.warnings)} if document.warnings else {})
+            | ({"template_spans": [[s.start, s.end] for s in document.template]} if document.template else {}),
             "sources": [
                 {
                     "id": s.id,
