@@ -207,6 +207,32 @@ def test_a_punctuation_width_read_by_ocr_is_doubtful_but_typed_is_not() -> None:
     assert [f.rule for f in check(Document("reprint", "txt", reprint), source).findings] == ["punct.width"]
 
 
+def test_pages_are_read_a_page_a_core_in_order_holding_few_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import threading
+
+    from yuanwen.extract import ocr
+
+    cores = len(os.sched_getaffinity(0))
+    # Each page waits until a page is read on every core: one page at a time would never get past it.
+    together = threading.Barrier(cores, timeout=30)
+
+    def read(page: Any) -> Any:
+        together.wait()
+        return page
+
+    monkeypatch.setattr(ocr, "read_page", read)
+    monkeypatch.setattr(ocr, "_engine", lambda: None)
+    pages = list(range(4 * cores))
+    with ocr.PagePool() as pool:
+        reading = []
+        for page in pages:
+            reading.append(pool.submit(page))
+            # The pages handed over and not yet read: one a core, so a long scan is never held whole.
+            assert sum(not future.done() for future in reading) <= cores
+        assert [future.result() for future in reading] == pages
+
+
 def test_ocr_downloads_nothing(jpeg_pages: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
     import socket
 

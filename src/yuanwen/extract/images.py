@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from yuanwen.errors import InputError
-from yuanwen.extract.ocr import read_page, require_ocr
+from yuanwen.extract.ocr import PagePool, require_ocr
 from yuanwen.extract.pages import require_pages
 from yuanwen.extract.scan import assemble
 from yuanwen.model import Document
@@ -24,8 +24,9 @@ def read_image_document(files: Sequence[tuple[bytes, str]], name: str) -> Docume
     """Pages from image files in order (a TIFF may hold several), read by OCR."""
     require_ocr(name)
     require_pages(sum(_count(data, file_name) for data, file_name in files), name)
-    pages = [read_page(image) for data, file_name in files for image in _pages(data, file_name)]
-    return assemble(pages, name, "image")
+    with PagePool() as pool:
+        reading = [pool.submit(image) for data, file_name in files for image in _pages(data, file_name)]
+        return assemble([page.result() for page in reading], name, "image")
 
 
 def _count(data: bytes, name: str) -> int:

@@ -4,6 +4,7 @@ RapidOCR was chosen by measurement (benchmarks/bench_ocr.py) over Tesseract 5 wi
 data: on the test scans it read 99.93-99.95% of the characters right against Tesseract's 97.1-97.7%,
 in 4-5 CPU seconds a page against 6-7. Its PP-OCR models ship inside its wheel, so nothing is
 downloaded at run time; Tesseract is kept as no fallback, since it misreads 40 times as often.
+The pages of a document are read in parallel, one page a core (`PagePool`).
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from __future__ import annotations
 import io
 import itertools
 import math
+import os
 import statistics
 from collections.abc import Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -107,14 +110,57 @@ def read_page(image: Image) -> OcrPage:
     return OcrPage(lines, round(width), _preview(gray, scale), scale, _read_share(gray, boxes))
 
 
+class PagePool:
+    """Page images read by OCR in threads, one a core, at most one image a thread held at once.
+
+    Threads, not processes: onnxruntime lets go of the GIL while it infers (~90% of a page's time),
+    the models are loaded once, and an audit's or the web server's worker may start no processes.
+    Each inference runs on one thread (`_engine`), so two pages on two cores do not fight over them."""
+
+    def __init__(self) -> None:
+        self._workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="yuanwen-ocr")
+        self._reading: set[Future[OcrPage]] = set()
+
+    def __enter__(self) -> PagePool:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._pool.shutdown(cancel_futures=True)
+
+    def submit(self, image: Image) -> Future[OcrPage]:
+        """The page read in the background; waits while every thread has a page, so memory stays bounded."""
+        _engine()  # loaded once, here, not by two threads at once
+        while len(self._reading) >= self._workers:
+            _, self._reading = wait(self._reading, return_when=FIRST_COMPLETED)
+        future = self._pool.submit(read_page, image)
+        self._reading.add(future)
+        return future
+
+
 @cache
 def _engine() -> Any:
     from rapidocr import RapidOCR
 
-    # The direction classifier turns lines printed upside down; pages of a booklet are upright,
-    # and without it a page is read ~5 times faster (measured: 2.9 s against 15 s at 300 dpi).
-    # A page turned as a whole is found from its lines' angles and its confidence instead.
-    return RapidOCR(params={"Global.log_level": "critical", "Global.use_cls": False})
+    return RapidOCR(
+        params={
+            "Global.log_level": "critical",
+            # The direction classifier turns lines printed upside down; pages of a booklet are upright,
+            # and without it a page is read ~5 times faster (measured: 2.9 s against 15 s at 300 dpi).
+            # A page turned as a whole is found from its lines' angles and its confidence instead.
+            "Global.use_cls": False,
+            # Lines are found on the page scaled to 960 pixels at most (RapidOCR's default keeps 2000):
+            # on the test scans 0.8 CPU seconds a page against 4, and as many characters read right.
+            "Det.limit_type": "max",
+            "Det.limit_side_len": 960,
+            # Lines recognised one at a time: batches pad every line to the widest, which cost 2.8-4.3 CPU
+            # seconds a page against 2.1 one at a time (benchmarks/bench_ocr.py, 200 dpi A4 pages).
+            "Rec.rec_batch_num": 1,
+            # One thread an inference: onnxruntime's own threads spin while they wait, which cost 5.2-5.6
+            # CPU seconds a page against 3.2-3.3; pages in parallel use the cores instead (`PagePool`).
+            "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+        }
+    )
 
 
 def _upright(gray: Image) -> tuple[Image, list[Box]]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import io
 import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,7 @@ from yuanwen.model import Document
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from yuanwen.extract.ocr import OcrPage
+    from yuanwen.extract.ocr import OcrPage, PagePool
 
 NO_TEXT_LAYER = "PDF 中读不到文字（没有文字层，也没有能识别出文字的扫描页）"
 # PDFium's error code for a document that needs a password, and for an unsupported security handler.
@@ -48,25 +49,30 @@ OCR_DPI = 200
 
 def read_pdf_document(data: bytes, name: str) -> Document:
     """A PDF's text, from its text layer or by OCR of its scanned pages, with one page Anchor per page."""
-    with _PDFIUM_LOCK:
-        pages = _read_pages(data, name)
+    from yuanwen.extract.ocr import PagePool
+
+    with PagePool() as pool:
+        with _PDFIUM_LOCK:
+            read = _read_pages(data, name, pool)
+        # Scanned pages are read by OCR in the background, after PDFium is free for another file.
+        pages = [page.result() if isinstance(page, Future) else page for page in read]
     document = assemble(pages, name, "pdf")
     if not document.text.strip():  # no text at all, or only a page number or header stamped on a scan
         raise InputError(f"{NO_TEXT_LAYER}：{name}")
     return document
 
 
-def _read_pages(data: bytes, name: str) -> list[Page]:
+def _read_pages(data: bytes, name: str, pool: PagePool) -> list[Page | Future[OcrPage]]:
     import pypdfium2 as pdfium
 
     document = _open(data, name)
     try:
-        pages: list[Page | None] = []
+        pages: list[Page | Future[OcrPage] | None] = []
         for index in range(len(document)):
             page = _load_page(document, index, name)
             try:
                 lines = None if _drops_text(page) else _pdfium_lines(page)
-                pages.append(_ocr(page, name) if lines is not None and _is_scan(page, lines) else lines)
+                pages.append(_ocr(page, name, pool) if lines is not None and _is_scan(page, lines) else lines)
             finally:
                 page.close()
     except pdfium.PdfiumError as error:
@@ -97,12 +103,13 @@ def _is_scan(page: Any, lines: Sequence[Line]) -> bool:
     return False
 
 
-def _ocr(page: Any, name: str) -> OcrPage:
-    """A scanned page, rendered and read by OCR."""
-    from yuanwen.extract.ocr import read_page, require_ocr
+def _ocr(page: Any, name: str, pool: PagePool) -> Future[OcrPage]:
+    """A scanned page, rendered and given to OCR."""
+    from yuanwen.extract.ocr import require_ocr
 
     require_ocr(name)
-    return read_page(page.render(scale=OCR_DPI / 72, grayscale=True).to_pil())
+    # A copy: the rendering shares PDFium's bitmap, which is freed with the page.
+    return pool.submit(page.render(scale=OCR_DPI / 72, grayscale=True).to_pil().copy())
 
 
 def _open(data: bytes, name: str) -> Any:

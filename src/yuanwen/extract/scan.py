@@ -116,7 +116,12 @@ def _add_ocr_page(builder: _Builder, page: OcrPage, kept: list[int], number: int
         builder.gaps.extend(at + (visible[gap] if gap < len(visible) else len(text)) for gap in line.gaps)
         box = tuple(round(v * page.preview_scale) for v in line.box)
         builder.lines.append(OcrLine(Span(at, at + len(text)), number, (box[0], box[1], box[2], box[3])))
-    builder.read.append(Span(start, builder.offset))
+    if builder.read and builder.read[-1].end == start:
+        # Pages read one after another are one stretch read by OCR: a difference across the page
+        # break (a page's last words and the next page's header misread) is OCR's too.
+        builder.read[-1] = Span(builder.read[-1].start, builder.offset)
+    else:
+        builder.read.append(Span(start, builder.offset))
     builder.images.append(page.preview)
     warning = _poor(page, number)
     if warning:
