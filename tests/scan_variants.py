@@ -2,7 +2,7 @@
 
 Each variant takes the grayscale PNG pages pdftoppm made and returns new page images: tilted,
 photographed at an angle with a phone (keystone, shadow, blur, JPEG), two pages in one photo, a page
-turned on its side or upside down, a copy of a copy, and a copy barely readable.
+turned on its side or upside down, a copy of a copy, a fax, and a copy barely readable.
 """
 
 from __future__ import annotations
@@ -129,6 +129,19 @@ def copied(pages: list[Path], folder: Path) -> list[Path]:
     return [_copy(png, folder, i, fade=0.55, blur=0.9, specks=0.004, name="copy") for i, png in enumerate(pages)]
 
 
+def fax(pages: list[Path], folder: Path) -> list[Path]:
+    """The pages as an office's fax or scanner sends them: black and white, in one multi-page TIFF (CCITT G4)."""
+    from PIL import Image
+
+    # A fax thresholds each pixel, it does not dither: strokes keep their edges, jagged.
+    pixels = [
+        _open(png).point(lambda v: 255 if v >= 128 else 0).convert("1", dither=Image.Dither.NONE) for png in pages
+    ]
+    path = folder / "fax.tif"
+    pixels[0].save(path, compression="group4", save_all=True, append_images=pixels[1:])
+    return [path]
+
+
 def unreadable(pages: list[Path], folder: Path) -> list[Path]:
     """A copy barely readable by eye: the toner running out from left to right, smeared, dirty."""
     return [_copy(png, folder, i, fade=(0.6, 0.15), blur=1.6, specks=0.01, name="faint") for i, png in enumerate(pages)]
@@ -159,4 +172,5 @@ VARIANTS: dict[str, Variant] = {
     "turned": turned,
     "upside down": upside_down,
     "copy of a copy": copied,
+    "fax": fax,
 }

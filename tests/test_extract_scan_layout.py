@@ -19,7 +19,7 @@ pytest.importorskip("rapidocr", reason="OCR is the optional extra yuanwen[ocr]")
 
 from conftest import EXAMPLES
 from extract_builders import build_booklet_pdf, content, rasterise, reprint_paragraphs
-from scan_variants import VARIANTS, unreadable
+from scan_variants import VARIANTS, fax, unreadable
 from yuanwen.check import check
 from yuanwen.extract import read_document, read_pages
 from yuanwen.extract.layout import Box, is_spread, reading_order, skew
@@ -76,6 +76,16 @@ def test_each_variant_gives_the_two_criticals_and_nothing_else_above_minor(
     assert _rows(report, "critical", "major") == CRITICAL, name
     assert in_order(text) >= IN_ORDER, name
     assert "warnings" not in report["reprint"], name
+
+
+def test_a_fax_is_one_black_and_white_tiff_of_every_page(pages: list[Path], tmp_path: Path) -> None:
+    # What the "fax" variant above reads: the pages as offices' fax machines and scanners send them.
+    from PIL import Image
+
+    (tiff,) = fax(pages, tmp_path)
+    with Image.open(tiff) as image:
+        assert (image.format, image.mode, image.info["compression"]) == ("TIFF", "1", "group4")
+        assert image.n_frames == len(pages) == 3
 
 
 def test_half_width_commas_read_from_a_scan_are_doubtful(pages: list[Path]) -> None:
