@@ -302,3 +302,19 @@ def test_libreoffice_opens_it(own: tuple[Path, Report], tmp_path: Path) -> None:
     done = subprocess.run(command, capture_output=True, timeout=180, check=False)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "checked.pdf").stat().st_size > 10_000
+
+
+def test_a_moved_paragraph_is_tracked_and_accepting_all_moves_it_back() -> None:
+    paragraphs = (EXAMPLES / "reprint.txt").read_text(encoding="utf-8").split("\n")
+    ding = next(i for i, p in enumerate(paragraphs) if p.startswith("丁薛祥表示"))
+    li = next(i for i, p in enumerate(paragraphs) if p.startswith("李强在讲话中"))
+    paragraphs[li], paragraphs[ding] = paragraphs[ding], paragraphs[li]
+    report = check(Document("moved.txt", "txt", "\n".join(paragraphs)), read_document(SOURCE))
+    assert [f.rule for f in report.findings if f.kind == "move"] == ["move.passage"]
+    output = render_docx(report)
+    fixed = corrected_text(report.reprint.text, edits(report, frozenset(KINDS)))
+    assert _flat(_read_back(output, accept=True)) == _flat(fixed)
+    assert _flat(_read_back(output, accept=False)) == _flat(report.reprint.text)
+    # Accepted, the paragraphs stand in the source's order: 李强's, then 丁薛祥's.
+    accepted = _flat(_read_back(output, accept=True))
+    assert accepted.index("李强在讲话中表示") < accepted.index("丁薛祥表示") < accepted.index("调整优化运输结构")
