@@ -10,8 +10,8 @@ makes these edits; the Word report marks them as tracked changes.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
-from typing import NamedTuple
 
 from yuanwen.model import KINDS, Finding, Kind, Report, Span, TextEdit
 from yuanwen.review import KIND_NAMES, SEVERITY_NAMES
@@ -34,8 +34,8 @@ def edits(report: Report, kinds: frozenset[Kind]) -> tuple[TextEdit, ...]:
     A passage moved goes back whole, in the source's wording: it is taken out where the reprint put
     it and the source's passage put where the source has it, so changes inside it need no edit."""
     chosen = sorted(
-        (edit for f in report.findings if restorable(f, kinds) for edit in _undoing(f, report)),
-        key=lambda edit: (edit.span.start, not edit.moved, edit.span.end),
+        (edit for i, f in enumerate(report.findings) if restorable(f, kinds) for edit in _undoing(f, i, report)),
+        key=lambda edit: (edit.span.start, edit.move is None, edit.span.end),
     )
     made: list[TextEdit] = []
     for edit in chosen:
@@ -43,33 +43,28 @@ def edits(report: Report, kinds: frozenset[Kind]) -> tuple[TextEdit, ...]:
         # and wins, as does the first of two findings that should overlap.
         if made and edit.span.start < made[-1].span.end:
             continue
-        made.append(TextEdit(edit.span, edit.text, edit.note))
-    return tuple(made)
+        made.append(edit)
+    # A move is made whole or not at all: half of one would lose its passage or print it twice.
+    halves = Counter(edit.move for edit in made if edit.move is not None)
+    return tuple(edit for edit in made if edit.move is None or halves[edit.move] == 2)
 
 
-class _Undo(NamedTuple):
-    span: Span
-    text: str
-    note: str
-    moved: bool
-
-
-def _undoing(finding: Finding, report: Report) -> list[_Undo]:
+def _undoing(finding: Finding, number: int, report: Report) -> list[TextEdit]:
     """The edits that undo one finding: its span given the source's wording, or a move's passage taken
-    out and the source's put back where the source has it."""
+    out and the source's put back where the source has it (the two numbered as the finding)."""
     note = _note(finding)
     if finding.move is None:
-        return [_Undo(finding.reprint_span, unwrapped(finding.source_text), note, False)]
+        return [TextEdit(finding.reprint_span, unwrapped(finding.source_text), note)]
     passage, home, text = finding.reprint_span, finding.move.home, report.reprint.text
     # Whole paragraphs of a text file go back as paragraphs, with the break that followed them; a
     # .docx keeps its paragraphs as elements, which a text edit does not move.
     after = _BREAK.match(text, passage.end)
     if report.reprint.data is None and after and _BREAK.match(text, home.start) and _line_start(text, passage.start):
         return [
-            _Undo(home, after.group() + unwrapped(finding.source_text), note, True),
-            _Undo(Span(passage.start, after.end()), "", note, True),
+            TextEdit(home, after.group() + unwrapped(finding.source_text), note, number),
+            TextEdit(Span(passage.start, after.end()), "", note, number),
         ]
-    return [_Undo(home, unwrapped(finding.source_text), note, True), _Undo(passage, "", note, True)]
+    return [TextEdit(home, unwrapped(finding.source_text), note, number), TextEdit(passage, "", note, number)]
 
 
 def _line_start(text: str, at: int) -> bool:

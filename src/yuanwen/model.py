@@ -264,6 +264,8 @@ class TextEdit:
     span: Span
     text: str
     note: str
+    # The number of the moved passage this edit takes out or puts back: the two are one move.
+    move: int | None = None
 
 
 @dataclass(frozen=True)
