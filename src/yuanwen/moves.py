@@ -34,6 +34,8 @@ _HEADING_CHARS = 4
 # Before aligning a pair, a few pieces of the shorter side are looked for in the longer: most must be there.
 _PROBE_CHARS = 8
 _PROBES = 16
+# Wording is looked for in this many times as many characters as it needs: a stretch of marks alone is short.
+_SCAN = 8
 # Pairs tried at most, so a reprint with hundreds of cuts and additions (a different text) stays linear.
 _MAX_TRIES = 2000
 
@@ -112,16 +114,22 @@ def _first_pair(
 
 def _long(text: str, span: Span) -> bool:
     """A stretch of a clause or more of wording."""
-    return _wording(text, span) >= _MOVE_CHARS
+    return _wording_of(text, span, _MOVE_CHARS)
 
 
-def _wording(text: str, span: Span) -> int:
-    return sum(not is_punctuation(ch) for ch in text[span.start : span.end])
+def _wording_of(text: str, span: Span, least: int) -> bool:
+    """Whether a stretch holds at least this many characters of wording (counted until there are)."""
+    found = 0
+    for ch in text[span.start : min(span.end, span.start + _SCAN * least)]:
+        found += not is_punctuation(ch)
+        if found >= least:
+            return True
+    return False
 
 
 def _movable(text: TextMap, span: Span) -> bool:
     """A clause or more, or a whole paragraph of a heading's length (各位代表：, （二）关于经济体制改革)."""
-    return _long(text.content, span) or (_wording(text.content, span) >= _HEADING_CHARS and _paragraph(text, span))
+    return _long(text.content, span) or (_wording_of(text.content, span, _HEADING_CHARS) and _paragraph(text, span))
 
 
 def _paragraph(text: TextMap, span: Span) -> bool:
