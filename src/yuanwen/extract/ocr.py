@@ -149,10 +149,12 @@ def _engine() -> Any:
             # and without it a page is read ~5 times faster (measured: 2.9 s against 15 s at 300 dpi).
             # A page turned as a whole is found from its lines' angles and its confidence instead.
             "Global.use_cls": False,
-            # Lines are found on the page scaled to 960 pixels at most (RapidOCR's default keeps 2000):
-            # on the test scans 0.8 CPU seconds a page against 4, and as many characters read right.
+            # Lines are found on the page scaled to 1152 pixels at most (RapidOCR's default keeps 2000):
+            # on the 200 dpi test scans ~1.1 CPU seconds a page against 4, as many characters read right.
+            # Characters must keep ~8 pixels: at 960 a band of 100 dpi pages 1,800 pixels high lost the
+            # small page number of a contents line (tests/test_compile.py), at 1024 it was read.
             "Det.limit_type": "max",
-            "Det.limit_side_len": 960,
+            "Det.limit_side_len": 1152,
             # Lines recognised one at a time: batches pad every line to the widest, which cost 2.8-4.3 CPU
             # seconds a page against 2.1 one at a time (benchmarks/bench_ocr.py, 200 dpi A4 pages).
             "Rec.rec_batch_num": 1,
