@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import sys
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
@@ -26,7 +25,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import fast_diff_match_patch as dmp
 
-from yuanwen.fingerprint import GRAM, gram_hashes, text_codes
+from yuanwen.fingerprint import GRAM, gram_hashes, in_bulk, text_codes
 from yuanwen.model import Alignment, Edit, Op, Span, TextMap
 from yuanwen.normalize import is_boundary
 
@@ -36,12 +35,6 @@ if TYPE_CHECKING:
 # A gap that diff-match-patch cannot finish in this time is two unrelated passages; its coarse
 # answer (all deleted, all inserted) is then the right one.
 GAP_SECONDS = 2.0
-# Below this many characters in all, dictionaries of GRAM-grams find anchors sooner than importing
-# NumPy takes (0.15 s); above it, or once NumPy is loaded (a library was searched, a worker warmed
-# up), NumPy's sorted hashes are faster: 1.8 times at 600 characters, 3.6 times at 20,000
-# (benchmarks/bench_check.py's pairs; at 200 characters the dictionaries are faster).
-_NUMPY_FROM = 60_000
-_NUMPY_LOADED_FROM = 500
 # A reprint fragment this short facing a cut this many times longer is looked for whole in the
 # cut; longer fragments have anchors of their own.
 _FRAGMENT = 64
@@ -162,7 +155,25 @@ def _anchors(source: TextMap, reprint: TextMap, a0: int, a1: int, b0: int, b1: i
         for text, start in _unique_paragraphs(source, a0, a1).items()
         if text in in_reprint
     ]
-    return sorted([*grams, *paragraphs], key=lambda anchor: (anchor.a, -anchor.size))
+    return _in_order(grams, sorted(paragraphs, key=lambda anchor: (anchor.a, -anchor.size)))
+
+
+def _in_order(grams: list[_Block], others: list[_Block]) -> list[_Block]:
+    """Grams (in source order, one at a place) and other anchors (sorted) merged by place in the
+    source, the longer first at one place and grams before others as long: as sorting all of them
+    would give them, without a key computed for each of tens of thousands of grams."""
+    if not others:
+        return grams
+    starts = [gram.a for gram in grams]
+    merged: list[_Block] = []
+    done = 0
+    for anchor in others:
+        at = (bisect_left if anchor.size > GRAM else bisect_right)(starts, anchor.a)
+        merged.extend(grams[done:at])
+        merged.append(anchor)
+        done = at
+    merged.extend(grams[done:])
+    return merged
 
 
 def _gram_anchors(
@@ -172,7 +183,7 @@ def _gram_anchors(
     place there, taken every GRAM characters of a range where they are unique; by position in the source."""
     a, b = source.content[a0:a1], reprint.content[b0:b1]
     size = len(a) + len(b)
-    if size < (_NUMPY_LOADED_FROM if "numpy" in sys.modules else _NUMPY_FROM):
+    if not in_bulk(size):  # dictionaries of GRAM-grams
         pairs = _anchors_small(a, b, once)
     else:  # each gram's hash is its own: a range's are a slice of the whole text's
         hashes_a = _whole_hashes(source.content)[a0 : max(a0, a1 - GRAM + 1)]
@@ -258,39 +269,46 @@ def _once(pieces: Iterable[tuple[str, int]]) -> dict[str, int]:
 def _anchors_large(
     a: str, b: str, once: tuple[bool, bool], hashes: tuple[np.ndarray, np.ndarray] | None = None
 ) -> list[tuple[int, int]]:
-    """The anchors of long texts, from sorted 64-bit hashes of their GRAM-grams (same result)."""
+    """The anchors of long texts, from 64-bit hashes of their GRAM-grams (same result).
+
+    Only the grams every GRAM characters of the sampled text (a, or b when a's need not be unique)
+    can anchor: those few are sorted and counted among the sorted grams of both texts, rather than
+    every gram of one looked up among the other's."""
     import numpy as np
 
     hashes_a, hashes_b = hashes or (gram_hashes(text_codes(a)), gram_hashes(text_codes(b)))
-    values_a, pos_a = _hash_places(hashes_a, once[0])
-    values_b, pos_b = _hash_places(hashes_b, once[1])
-    # Both sorted and unique: each of a's looked up in b's (cheaper than sorting them together).
-    at = np.minimum(np.searchsorted(values_b, values_a), max(len(values_b) - 1, 0))
-    shared = values_b[at] == values_a if len(values_b) else np.zeros(len(values_a), dtype=bool)
-    xs, ys = pos_a[shared], pos_b[at[shared]]
-    sampled = (xs if once[0] else ys) % GRAM == 0
-    xs, ys = xs[sampled], ys[sampled]
-    order = np.argsort(xs, kind="stable")
-    pairs = zip(xs[order].tolist(), ys[order].tolist(), strict=True)
-    # A hash collision is as good as impossible at 64 bits, and checking costs little.
-    return [(x, y) for x, y in pairs if a[x : x + GRAM] == b[y : y + GRAM]]
+    sampled, other = (hashes_a, hashes_b) if once[0] else (hashes_b, hashes_a)
+    candidates = sampled[::GRAM]
+    order = np.argsort(candidates)  # a value listed twice occurs twice in the sampled text: never kept
+    values = candidates[order]
+    low, high = _bounds(np.sort(sampled), values)
+    unique = high - low == 1
+    by_hash = np.argsort(other)
+    low, high = _bounds(other[by_hash], values)
+    found = (high - low == 1) if once[0] and once[1] else high > low
+    kept = np.flatnonzero(unique & found)
+    # The first place among equal hashes: the least of their places (an unstable sort keeps no order).
+    ends = np.append(by_hash, len(other))
+    first = np.minimum.reduceat(ends, np.stack([low[kept], high[kept]], axis=1).ravel())[::2]
+    xs, ys = order[kept] * GRAM, first
+    if not once[0]:
+        xs, ys = ys, xs
+    by_a = np.argsort(xs, kind="stable")
+    xs, ys = xs[by_a], ys[by_a]
+    # A hash collision is as good as impossible at 64 bits, and checking costs little: a
+    # character of every gram at a time, over all of them.
+    codes_a, codes_b = text_codes(a), text_codes(b)
+    same = np.ones(len(xs), dtype=bool)
+    for k in range(GRAM):
+        same &= codes_a[xs + k] == codes_b[ys + k]
+    return list(zip(xs[same].tolist(), ys[same].tolist(), strict=True))
 
 
-def _hash_places(hashes: np.ndarray, once: bool) -> tuple[np.ndarray, np.ndarray]:
-    """The hashes that occur once and where, or every hash and its first place; sorted by hash."""
+def _bounds(ordered: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of the sorted values starts and ends among the sorted hashes."""
     import numpy as np
 
-    # A hash that occurs once has one place, so any sort finds it (quicksort: twice as fast as the
-    # stable sort np.unique uses); the first of several places needs the stable one.
-    order = np.argsort(hashes, kind="quicksort" if once else "stable")
-    ordered = hashes[order]
-    # Masks, not arrays of places, until the end: a byte a gram, not eight.
-    kept = np.ones(len(ordered), dtype=bool)
-    kept[1:] = ordered[1:] != ordered[:-1]  # the first of its value
-    if once:
-        kept[:-1] &= ordered[:-1] != ordered[1:]  # and the last
-    places = np.flatnonzero(kept)
-    return ordered[places], order[places]
+    return np.searchsorted(ordered, values, "left"), np.searchsorted(ordered, values, "right")
 
 
 @lru_cache(maxsize=2)
