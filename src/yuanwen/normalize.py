@@ -37,8 +37,8 @@ def normalize(text: str) -> TextMap:
     for match in CONTENT.finditer(bare):
         parts.append(match.group())
         offsets.extend(range(match.start(), match.end()))
-    lengths = [len("".join(CONTENT.findall(line))) for line in bare.split("\n")]
-    return TextMap(text, "".join(parts), offsets, _paragraph_starts(lengths))
+    counts = [len("".join(CONTENT.findall(line))) for line in bare.split("\n")]
+    return TextMap(text, "".join(parts), offsets, _paragraph_starts(counts))
 
 
 def _without_furniture(text: str) -> str:
@@ -57,7 +57,7 @@ def _without_furniture(text: str) -> str:
 
 
 def _paragraph_starts(lengths: list[int]) -> tuple[int, ...]:
-    """Content offsets where a paragraph starts, from the content characters of each line: after each line that ends one."""
+    """Content offsets where a paragraph starts (after each line that ends one), from each line's content characters."""
     width = _wrap_width([n for n in lengths if n])
     starts: list[int] = []
     seen = 0
