@@ -19,13 +19,12 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
-from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING, NamedTuple
 
 import fast_diff_match_patch as dmp
 
-from yuanwen.fingerprint import GRAM, gram_hashes, in_bulk, text_codes
+from yuanwen.fingerprint import GRAM, code_points, gram_hashes, in_bulk
 from yuanwen.model import Alignment, Edit, Op, Span, TextMap
 from yuanwen.normalize import is_boundary
 
@@ -61,10 +60,7 @@ def align(source: TextMap, reprint: TextMap) -> Alignment:
     a, b = source.content, reprint.content
     edits: list[Edit] = []
     pa = pb = 0
-    try:
-        blocks = _blocks(source, reprint, 0, len(a), 0, len(b))
-    finally:
-        _whole_hashes.cache_clear()  # 8 bytes a character: not kept past the alignment
+    blocks = _blocks(source, reprint, 0, len(a), 0, len(b))
     for block in [*blocks, _Block(len(a), len(b), 0)]:
         edits.extend(_diff_gap(a[pa : block.a], b[pb : block.b], pa, pb, reprint))
         if block.size:
@@ -183,12 +179,7 @@ def _gram_anchors(
     place there, taken every GRAM characters of a range where they are unique; by position in the source."""
     a, b = source.content[a0:a1], reprint.content[b0:b1]
     size = len(a) + len(b)
-    if not in_bulk(size):  # dictionaries of GRAM-grams
-        pairs = _anchors_small(a, b, once)
-    else:  # each gram's hash is its own: a range's are a slice of the whole text's
-        hashes_a = _whole_hashes(source.content)[a0 : max(a0, a1 - GRAM + 1)]
-        hashes_b = _whole_hashes(reprint.content)[b0 : max(b0, b1 - GRAM + 1)]
-        pairs = _anchors_large(a, b, once, (hashes_a, hashes_b))
+    pairs = _anchors_large(a, b, once) if in_bulk(size) else _anchors_small(a, b, once)
     return [_Block(a0 + x, b0 + y, GRAM) for x, y in pairs]  # both give them in source order
 
 
@@ -266,30 +257,35 @@ def _once(pieces: Iterable[tuple[str, int]]) -> dict[str, int]:
     return {piece: position for piece, position in first.items() if piece not in repeated}
 
 
-def _anchors_large(
-    a: str, b: str, once: tuple[bool, bool], hashes: tuple[np.ndarray, np.ndarray] | None = None
-) -> list[tuple[int, int]]:
+def _anchors_large(a: str, b: str, once: tuple[bool, bool]) -> list[tuple[int, int]]:
     """The anchors of long texts, from 64-bit hashes of their GRAM-grams (same result).
 
     Only the grams every GRAM characters of the sampled text (a, or b when a's need not be unique)
-    can anchor: those few are sorted and counted among the sorted grams of both texts, rather than
-    every gram of one looked up among the other's."""
+    can anchor: those few are sorted and counted among the sorted grams of each text in turn, each
+    text's hashes made and dropped in its turn (8 bytes a gram; rather than every gram of one text
+    looked up among the other's, or both texts' hashes kept through the alignment)."""
     import numpy as np
 
-    hashes_a, hashes_b = hashes or (gram_hashes(text_codes(a)), gram_hashes(text_codes(b)))
-    sampled, other = (hashes_a, hashes_b) if once[0] else (hashes_b, hashes_a)
-    candidates = sampled[::GRAM]
-    order = np.argsort(candidates)  # a value listed twice occurs twice in the sampled text: never kept
-    values = candidates[order]
-    low, high = _bounds(np.sort(sampled), values)
+    sampled, other = (a, b) if once[0] else (b, a)
+    hashes = gram_hashes(code_points(sampled))
+    order = np.argsort(hashes[::GRAM])  # a value listed twice occurs twice in the sampled text: never kept
+    values = hashes[::GRAM][order]
+    hashes.sort()  # in place: only how often each value occurs is wanted of it
+    low, high = _bounds(hashes, values)
     unique = high - low == 1
-    by_hash = np.argsort(other)
-    low, high = _bounds(other[by_hash], values)
-    found = (high - low == 1) if once[0] and once[1] else high > low
-    kept = np.flatnonzero(unique & found)
-    # The first place among equal hashes: the least of their places (an unstable sort keeps no order).
-    ends = np.append(by_hash, len(other))
-    first = np.minimum.reduceat(ends, np.stack([low[kept], high[kept]], axis=1).ravel())[::2]
+    del hashes
+    hashes = gram_hashes(code_points(other))
+    by_hash = np.argsort(hashes)
+    low, high = _bounds(hashes[by_hash], values)
+    del hashes
+    if once[0] and once[1]:
+        kept = np.flatnonzero(unique & (high - low == 1))
+        first = by_hash[low[kept]]
+    else:  # the first place among equal hashes: the least of their places (the sort kept no order)
+        kept = np.flatnonzero(unique & (high > low))
+        bounds = np.stack([low[kept], high[kept]], axis=1).ravel()
+        first = np.minimum.reduceat(np.append(by_hash, len(by_hash)), bounds)[::2]
+    del by_hash  # 8 bytes a gram, freed before the texts' codes are made
     xs, ys = order[kept] * GRAM, first
     if not once[0]:
         xs, ys = ys, xs
@@ -297,7 +293,7 @@ def _anchors_large(
     xs, ys = xs[by_a], ys[by_a]
     # A hash collision is as good as impossible at 64 bits, and checking costs little: a
     # character of every gram at a time, over all of them.
-    codes_a, codes_b = text_codes(a), text_codes(b)
+    codes_a, codes_b = code_points(a), code_points(b)
     same = np.ones(len(xs), dtype=bool)
     for k in range(GRAM):
         same &= codes_a[xs + k] == codes_b[ys + k]
@@ -309,12 +305,6 @@ def _bounds(ordered: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.nda
     import numpy as np
 
     return np.searchsorted(ordered, values, "left"), np.searchsorted(ordered, values, "right")
-
-
-@lru_cache(maxsize=2)
-def _whole_hashes(content: str) -> np.ndarray:
-    """The gram hashes of a whole text (the source's and the reprint's, kept while they are aligned)."""
-    return gram_hashes(text_codes(content))
 
 
 def _longest_chain(values: list[int]) -> list[int]:

@@ -102,10 +102,12 @@ def gram_hashes(codes: np.ndarray) -> np.ndarray:
     del h8
     hashes *= m[3]
     hashes += h4[8:]
-    # A final mix (as in MurmurHash3's) so the top bits that pick fingerprints are uniform.
-    hashes ^= hashes >> np.uint64(31)
+    # A final mix (as in MurmurHash3's) so the top bits that pick fingerprints are uniform; the
+    # shifts written into h4, done with, rather than a third array (20 bytes a character at the peak, not 28).
+    shifted = h4[: len(hashes)]
+    hashes ^= np.right_shift(hashes, np.uint64(31), out=shifted)
     hashes *= m[0]
-    hashes ^= hashes >> np.uint64(29)
+    hashes ^= np.right_shift(hashes, np.uint64(29), out=shifted)
     return hashes
 
 
@@ -134,6 +136,11 @@ def text_codes(text: str) -> np.ndarray:
     import numpy as np
 
     return _codes(text).astype(np.uint64)
+
+
+def code_points(text: str) -> np.ndarray:
+    """Every character's code point, 4 bytes each (half of text_codes's)."""
+    return _codes(text)
 
 
 def _codes(text: str) -> np.ndarray:
