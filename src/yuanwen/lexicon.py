@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
+from yuanwen.files import cache_folder
+
 # Changed when the file's tables change, so an older file is not read.
 _SCHEMA = 1
 # SQLite's default limit on a statement's parameters is 32,766; lookups go in batches well under it.
@@ -55,7 +57,7 @@ def open_lexicon() -> Lexicon | None:
     if source is None:
         return None
     stat = source.stat()
-    path = _cache_folder() / f"lexicon-{_SCHEMA}-{stat.st_size}-{stat.st_mtime_ns}.sqlite3"
+    path = cache_folder() / f"lexicon-{_SCHEMA}-{stat.st_size}-{stat.st_mtime_ns}.sqlite3"
     try:
         if not path.exists():
             _build(source, path)
@@ -72,12 +74,6 @@ def _dict_txt() -> Path | None:
         if path.is_file():
             return path
     return None
-
-
-def _cache_folder() -> Path:
-    import platformdirs
-
-    return platformdirs.user_cache_path("yuanwen", appauthor=False)
 
 
 def _build(source: Path, path: Path) -> None:
