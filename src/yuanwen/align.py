@@ -47,6 +47,11 @@ _JOIN_WORD = 4
 _OPS: dict[str, Op] = {"=": "equal", "-": "delete", "+": "insert"}
 
 
+# An anchor: source place, reprint place, size (a plain tuple: tens of thousands are made for a
+# million characters, and most are joined into blocks).
+_Anchor = tuple[int, int, int]
+
+
 class _Block(NamedTuple):
     """Equal text at source[a:a+size] and reprint[b:b+size] (a tuple: made a dozen times a 1,000 characters)."""
 
@@ -143,29 +148,29 @@ def _first_copy(source: TextMap, reprint: TextMap, a0: int, a1: int, b0: int, b1
     return max(chains, key=len)
 
 
-def _anchors(source: TextMap, reprint: TextMap, a0: int, a1: int, b0: int, b1: int) -> list[_Block]:
+def _anchors(source: TextMap, reprint: TextMap, a0: int, a1: int, b0: int, b1: int) -> list[_Anchor]:
     """Unique GRAM-grams and unique whole paragraphs of the two ranges, by position in the source."""
     grams = _gram_anchors(source, reprint, a0, a1, b0, b1, (True, True))
     in_reprint = _unique_paragraphs(reprint, b0, b1)
     paragraphs = [
-        _Block(start, in_reprint[text], len(text))
+        (start, in_reprint[text], len(text))
         for text, start in _unique_paragraphs(source, a0, a1).items()
         if text in in_reprint
     ]
-    return _in_order(grams, sorted(paragraphs, key=lambda anchor: (anchor.a, -anchor.size)))
+    return _in_order(grams, sorted(paragraphs, key=lambda anchor: (anchor[0], -anchor[2])))
 
 
-def _in_order(grams: list[_Block], others: list[_Block]) -> list[_Block]:
+def _in_order(grams: list[_Anchor], others: list[_Anchor]) -> list[_Anchor]:
     """Grams (in source order, one at a place) and other anchors (sorted) merged by place in the
     source, the longer first at one place and grams before others as long: as sorting all of them
     would give them, without a key computed for each of tens of thousands of grams."""
     if not others:
         return grams
-    starts = [gram.a for gram in grams]
-    merged: list[_Block] = []
+    starts = [gram[0] for gram in grams]
+    merged: list[_Anchor] = []
     done = 0
     for anchor in others:
-        at = (bisect_left if anchor.size > GRAM else bisect_right)(starts, anchor.a)
+        at = (bisect_left if anchor[2] > GRAM else bisect_right)(starts, anchor[0])
         merged.extend(grams[done:at])
         merged.append(anchor)
         done = at
@@ -175,30 +180,33 @@ def _in_order(grams: list[_Block], others: list[_Block]) -> list[_Block]:
 
 def _gram_anchors(
     source: TextMap, reprint: TextMap, a0: int, a1: int, b0: int, b1: int, once: tuple[bool, bool]
-) -> list[_Block]:
+) -> list[_Anchor]:
     """GRAM-grams of the two ranges found in both, each unique in its range (once) or at its first
     place there, taken every GRAM characters of a range where they are unique; by position in the source."""
     a, b = source.content[a0:a1], reprint.content[b0:b1]
     size = len(a) + len(b)
     pairs = _anchors_large(a, b, once) if in_bulk(size) else _anchors_small(a, b, once)
-    return [_Block(a0 + x, b0 + y, GRAM) for x, y in pairs]  # both give them in source order
+    return [(a0 + x, b0 + y, GRAM) for x, y in pairs]  # both give them in source order
 
 
-def _chain(a: str, b: str, anchors: list[_Block]) -> list[_Block]:
+def _chain(a: str, b: str, anchors: list[_Anchor]) -> list[_Block]:
     """The longest chain of anchors in order in both texts, those on one diagonal joined."""
     blocks: list[_Block] = []
-    for i in _longest_chain([anchor.b for anchor in anchors]):
-        anchor = anchors[i]
-        if blocks:
-            last = blocks[-1]
-            end_a, end_b = last.a + last.size, last.b + last.size
-            same_diagonal = anchor.a - anchor.b == last.a - last.b
-            if same_diagonal and (anchor.a <= end_a or a[end_a : anchor.a] == b[end_b : anchor.b]):
-                blocks[-1] = _Block(last.a, last.b, max(end_a, anchor.a + anchor.size) - last.a)
+    grown: _Anchor | None = None  # the block being joined to, made a _Block once it is done
+    for i in _longest_chain([anchor[1] for anchor in anchors]):
+        x, y, size = anchors[i]
+        if grown is not None:
+            last_a, last_b, last_size = grown
+            end_a, end_b = last_a + last_size, last_b + last_size
+            if x - y == last_a - last_b and (x <= end_a or a[end_a:x] == b[end_b:y]):
+                grown = (last_a, last_b, max(end_a, x + size) - last_a)
                 continue
-            if anchor.a < end_a or anchor.b < end_b:
+            if x < end_a or y < end_b:
                 continue
-        blocks.append(anchor)
+            blocks.append(_Block(*grown))
+        grown = (x, y, size)
+    if grown is not None:
+        blocks.append(_Block(*grown))
     return blocks
 
 
