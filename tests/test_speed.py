@@ -80,9 +80,12 @@ def test_what_is_derived_from_a_rule_set_is_built_once_for_it(tmp_path: Path) ->
 
 def test_the_built_in_rules_are_kept_parsed_in_the_cache_folder(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
     monkeypatch.setattr(rules_module, "cache_folder", lambda: tmp_path / "cache")
+    (tmp_path / "cache").mkdir()
+    older = tmp_path / "cache" / "rules-of-an-older-yuanwen.pickle"
+    older.write_bytes(b"")
     parse = rules_module._builtin.__wrapped__  # the cached function itself: this process's rules stay
     assert parse() == load_rules()
-    [kept] = (tmp_path / "cache").glob("rules-*.pickle")
+    [kept] = (tmp_path / "cache").glob("rules-*.pickle")  # the older one removed
     mine = RuleSet(rules=(), lists={"leaders": ("张三",)})
     kept.write_bytes(pickle.dumps(mine))
     assert parse() == mine  # read, not parsed again

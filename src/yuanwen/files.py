@@ -17,6 +17,15 @@ def cache_folder() -> Path:
     return platformdirs.user_cache_path("yuanwen", appauthor=False)
 
 
+def drop_others(kept: Path, pattern: str) -> None:
+    """Remove the files of the cache folder matching pattern other than kept: those made for an older
+    yuanwen, rules or dictionary, which would otherwise pile up there."""
+    for old in kept.parent.glob(pattern):
+        if old != kept:
+            with contextlib.suppress(OSError):
+                old.unlink()
+
+
 def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
     """Write data to path whole or not at all: a temporary file beside it, synced, then renamed over it.
 

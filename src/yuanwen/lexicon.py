@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
-from yuanwen.files import cache_folder
+from yuanwen.files import cache_folder, drop_others
 
 # Changed when the file's tables change, so an older file is not read.
 _SCHEMA = 1
@@ -61,6 +61,7 @@ def open_lexicon() -> Lexicon | None:
     try:
         if not path.exists():
             _build(source, path)
+            drop_others(path, "lexicon-*.sqlite3")
         return Lexicon(path)
     except (OSError, sqlite3.Error):
         return None

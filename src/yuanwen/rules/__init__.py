@@ -18,7 +18,7 @@ from typing import Any, cast
 from yuanwen import __version__
 from yuanwen.errors import InputError
 from yuanwen.extract import read_input
-from yuanwen.files import cache_folder, write_atomic
+from yuanwen.files import cache_folder, drop_others, write_atomic
 from yuanwen.model import KINDS, SEVERITIES, Kind, Severity
 from yuanwen.roster import Office, Period, Roster, Term
 from yuanwen.rules.schema import LINT_CHECKS, RuleError, Where, filled, validate
@@ -192,6 +192,7 @@ def _builtin() -> RuleSet:
     with contextlib.suppress(OSError):  # a folder that cannot be written: parsed again next time
         kept.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(kept, pickle.dumps(ruleset), sync=False)
+        drop_others(kept, "rules-*.pickle")
     return ruleset
 
 
