@@ -233,3 +233,38 @@ def test_a_text_s_description_changes_and_its_text_stays(tmp_path: Path) -> None
         assert library.text(added.id) == "国务院召开常务会议\n会议部署下半年工作。"
         with pytest.raises(LibraryError, match="YYYY-MM-DD"):
             library.describe(added.id, Metadata(date="五月"))
+
+
+def _segments(path: Path) -> int:
+    """How many b-trees the fingerprint index has (FTS5's shadow table grams_idx names each one's segid)."""
+    with sqlite3.connect(path) as db:
+        return int(db.execute("SELECT count(DISTINCT segid) FROM grams_idx").fetchone()[0])
+
+
+def test_an_import_that_grows_the_library_merges_its_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = SOURCE.read_text(encoding="utf-8")
+    step = len(source) // 5
+    texts = [source[n * step : (n + 1) * step] for n in range(5)]
+    monkeypatch.setattr(library_module, "BATCH", 1)  # a transaction, and so a segment, per text
+    lib = _lib(tmp_path)
+    with Library(lib) as library:
+        ids = [added.id for added in library.add_many((_document(t), Metadata()) for t in texts[:4])]
+        assert _segments(lib) == 1
+        # One text more is not a quarter of the library: the index is left as FTS5 keeps it.
+        ids.extend(added.id for added in library.add_many([(_document(texts[4]), Metadata())]))
+        assert _segments(lib) == 2
+        for text, text_id in zip(texts, ids, strict=True):
+            assert [c.id for c in library.candidates(gram_hashes(key_of(content_of(text)).codes))][0] == text_id
+
+
+def test_a_reader_sees_texts_another_process_added_since_its_last_search(tmp_path: Path) -> None:
+    source = SOURCE.read_text(encoding="utf-8")
+    hashes = gram_hashes(key_of(content_of(source)).codes)
+    lib = _lib(tmp_path)
+    with Library(lib) as writer:
+        first = writer.add(_document(source), Metadata()).id
+        with Library.reading(lib) as reader:
+            assert [c.id for c in reader.candidates(hashes)] == [first]
+            # The same passages in another text: the postings the reader remembers are stale now.
+            second = writer.add(_document("附件\n" + source), Metadata()).id
+            assert [c.id for c in reader.candidates(hashes)] == [first, second]

@@ -14,7 +14,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from yuanwen.chars import is_punctuation
+from yuanwen.chars import is_mark
 from yuanwen.model import SEVERITIES, Finding, Kind, Report, Severity, TextDate
 from yuanwen.texts import flat, shorten
 
@@ -285,7 +285,7 @@ def punctuation_line(report: Report) -> str | None:
 
 
 def _marks(text: str) -> int:
-    return sum(1 for ch in text if is_punctuation(ch))
+    return sum(map(is_mark, text))
 
 
 def context(finding: Finding, text: str, chars: int) -> str:
