@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from itertools import islice, pairwise
+from itertools import chain, islice, pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -459,7 +459,7 @@ class Library:
         held = remembered.pop(value, None) if cap == POSTINGS_CAP else None
         if held is None:
             query = "SELECT rowid FROM grams WHERE grams MATCH ? LIMIT ?"
-            held = array("q", (row[0] for row in self._db.execute(query, (f'"{value}"', cap))))
+            held = array("q", chain.from_iterable(self._db.execute(query, (f'"{value}"', cap))))
             if cap != POSTINGS_CAP:
                 return held
             if len(remembered) >= POSTINGS_REMEMBERED:
