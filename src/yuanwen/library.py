@@ -456,17 +456,17 @@ class Library:
         return [Candidate(self._id_at(num), found) for num, found in kept]
 
     def holding(self, text_ids: Sequence[str], pieces: Sequence[str]) -> dict[str, int]:
-        """How many of the pieces each text holds, as read (a line break inside a piece hides it there)."""
+        """How many of the pieces each text holds, its white space dropped (a quotation may run across a
+        line break). Counted here, not by SQLite's instr: 3 to 4 times faster on Chinese text."""
         import json
 
-        count = " + ".join("(instr(b.text, ?) > 0)" for _ in pieces) or "0"
         with self._errors():
-            rows = self._db.execute(
-                f"SELECT t.id, {count} FROM texts t JOIN bodies b USING (num)"
-                " WHERE t.id IN (SELECT value FROM json_each(?))",
-                (*pieces, json.dumps(list(text_ids))),
+            query = (
+                "SELECT t.id, b.text FROM texts t JOIN bodies b USING (num)"
+                " WHERE t.id IN (SELECT value FROM json_each(?))"
             )
-            return {str(text_id): int(held) for text_id, held in rows}
+            rows = self._db.execute(query, (json.dumps(list(text_ids)),))
+            return {str(text_id): sum(piece in flat for piece in pieces) for text_id, flat in _flattened(rows)}
 
     def _id_at(self, num: int) -> str:
         return str(self._row("SELECT id FROM texts WHERE num = ?", num, f"第 {num} 行")[0])
@@ -663,6 +663,12 @@ def _scored(
             kept.append((-score, int(by_num[start]), start, end))
     kept.sort(key=lambda item: item[:2])
     return [(num, tuple(zip(ordered_places[a:b], ordered_weights[a:b], strict=True))) for _, num, a, b in kept]
+
+
+def _flattened(rows: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
+    """Each row's text without white space, one at a time."""
+    for text_id, text in rows:
+        yield text_id, "".join(text.split())
 
 
 def _chunks(items: Iterable[T]) -> Iterator[list[T]]:
