@@ -912,3 +912,59 @@ if __name__ == "__main__":
     print(report(score(planted)))
     with tempfile.TemporaryDirectory(prefix="yuanwen-eval-") as folder:
         print(layout_report(score_layouts(planted, Path(folder))))
+
+
+@dataclass(frozen=True)
+class MoveCase:
+    """A passage with one sentence or paragraph cut and pasted elsewhere, and where it now stands."""
+
+    source: str
+    reprint: str
+    moved: str
+    reprint_at: int
+
+
+# A sentence of a passage is moved this many sentences on or back, a paragraph one or two paragraphs.
+_MOVE_SENTENCES = (1, 2, 3)
+_SENTENCE = re.compile("[^。！？\n]{10,120}[。！？]”?")
+
+
+def move_cases(seed: int = SEED) -> list[MoveCase]:
+    """From a passage of every corpus text, a reprint with one sentence moved a few sentences within
+    its paragraph, and one with a whole paragraph moved past the next one or two."""
+    rng = random.Random(seed)
+    made = []
+    for path in sorted(CORPUS.glob("*.txt")):
+        source = passage(path.read_text(encoding="utf-8"), rng)
+        made += _sentence_moved(source, rng) + _paragraph_moved(source, rng)
+    return made
+
+
+def _sentence_moved(source: str, rng: random.Random) -> list[MoveCase]:
+    """One sentence of a paragraph of four or more, cut and pasted a few sentences later."""
+    paragraphs = [m for m in re.finditer("[^\n]+", source) if len(_SENTENCE.findall(m.group())) >= 4]
+    if not paragraphs:
+        return []
+    paragraph = rng.choice(paragraphs)
+    sentences = list(_SENTENCE.finditer(source, paragraph.start(), paragraph.end()))
+    i = rng.randrange(len(sentences) - 1)
+    j = min(len(sentences) - 1, i + rng.choice(_MOVE_SENTENCES))
+    moved, after = sentences[i], sentences[j]
+    if moved.group() in source[: moved.start()] + source[moved.end() :]:
+        return []
+    reprint = source[: moved.start()] + source[moved.end() : after.end()] + moved.group() + source[after.end() :]
+    return [MoveCase(source, reprint, moved.group(), after.end() - len(moved.group()))]
+
+
+def _paragraph_moved(source: str, rng: random.Random) -> list[MoveCase]:
+    """One paragraph (not the first) cut and pasted after the next one or two."""
+    lines = source.split("\n")[:-1]
+    if len(lines) < 4:
+        return []
+    i = rng.randrange(1, len(lines) - 2)
+    j = min(len(lines) - 1, i + rng.choice((1, 2)))
+    if len(lines[i]) < 10 or lines.count(lines[i]) > 1:
+        return []
+    order = [*lines[:i], *lines[i + 1 : j + 1], lines[i], *lines[j + 1 :]]
+    reprint = "\n".join(order) + "\n"
+    return [MoveCase(source, reprint, lines[i], reprint.index("\n" + lines[i] + "\n") + 1)]

@@ -23,6 +23,7 @@ from yuanwen.library import (
     Library,
     LibraryError,
     Metadata,
+    first_line,
     library_path,
 )
 from yuanwen.model import Document
@@ -309,3 +310,15 @@ def test_a_version_2_library_gets_the_new_fingerprints_and_keeps_its_texts(tmp_p
 def _stored_rows(path: Path) -> list[tuple[object, ...]]:
     with sqlite3.connect(path) as db:
         return db.execute("SELECT * FROM texts JOIN bodies USING (num) ORDER BY num").fetchall()
+
+
+def test_a_title_wrapped_over_lines_is_taken_whole(tmp_path: Path) -> None:
+    """The title of a text imported without one is its first paragraph, whole: the example release
+    wraps its title after 协同发展, as Xinhua's page does; a Markdown heading's marks are no part of it."""
+    library = tmp_path / "library.sqlite3"
+    run_cli("library", "--library", str(library), "add", str(SOURCE))
+    checked = run_cli("check", str(EXAMPLES / "reprint.txt"), "--library", str(library)).stdout
+    assert "← 原文 习近平在河北考察并主持召开深入推进京津冀协同发展座谈会时强调\n" in checked
+    assert first_line("# 中华人民共和国刑法\n\n第一条 为了惩罚犯罪，保护人民，制定本法。") == "中华人民共和国刑法"
+    assert first_line("\u200b\n\n政府工作报告\n\n——2017年3月5日") == "政府工作报告"
+    assert first_line(" \n\n") is None

@@ -90,11 +90,14 @@ def _applied(output: bytes, accept: bool) -> bytes:
     body = root.find(W + "body")
     for paragraph in cover_paragraphs(body):
         body.remove(paragraph)
-    gone, kept = ("del", "ins") if accept else ("ins", "del")
-    for mark in root.iter(W + gone):
+    gone, kept = (("del", "moveFrom"), ("ins", "moveTo")) if accept else (("ins", "moveTo"), ("del", "moveFrom"))
+    for mark in list(root.iter(*(W + kind for kind in gone))):
         if mark.get(W + "author") == "yuanwen":
             mark.getparent().remove(mark)
-    for mark in list(root.iter(W + kept)):
+    ranges = [W + f"{kind}Range{edge}" for kind in ("moveFrom", "moveTo") for edge in ("Start", "End")]
+    for mark in list(root.iter(*ranges)):
+        mark.getparent().remove(mark)
+    for mark in list(root.iter(*(W + kind for kind in kept))):
         if mark.get(W + "author") != "yuanwen":
             continue
         for text in mark.iter(W + "delText"):
@@ -302,3 +305,27 @@ def test_libreoffice_opens_it(own: tuple[Path, Report], tmp_path: Path) -> None:
     done = subprocess.run(command, capture_output=True, timeout=180, check=False)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "checked.pdf").stat().st_size > 10_000
+
+
+def test_a_moved_paragraph_is_tracked_and_accepting_all_moves_it_back() -> None:
+    paragraphs = (EXAMPLES / "reprint.txt").read_text(encoding="utf-8").split("\n")
+    ding = next(i for i, p in enumerate(paragraphs) if p.startswith("丁薛祥表示"))
+    li = next(i for i, p in enumerate(paragraphs) if p.startswith("李强在讲话中"))
+    paragraphs[li], paragraphs[ding] = paragraphs[ding], paragraphs[li]
+    report = check(Document("moved.txt", "txt", "\n".join(paragraphs)), read_document(SOURCE))
+    assert [f.rule for f in report.findings if f.kind == "move"] == ["move.passage"]
+    output = render_docx(report)
+    fixed = corrected_text(report.reprint.text, edits(report, frozenset(KINDS)))
+    assert _flat(_read_back(output, accept=True)) == _flat(fixed)
+    assert _flat(_read_back(output, accept=False)) == _flat(report.reprint.text)
+    # Accepted, the paragraphs stand in the source's order: 李强's, then 丁薛祥's.
+    accepted = _flat(_read_back(output, accept=True))
+    assert accepted.index("李强在讲话中表示") < accepted.index("丁薛祥表示") < accepted.index("调整优化运输结构")
+    # Word's compare marks: one named move, taken out in a w:moveFrom range and put back in a w:moveTo.
+    body = docx.Document(io.BytesIO(output)).element.body
+    names = {kind: [m.get(W + "name") for m in body.iter(W + kind + "RangeStart")] for kind in ("moveFrom", "moveTo")}
+    assert names["moveFrom"] == names["moveTo"] and len(set(names["moveFrom"])) == 1
+    assert "".join(t.text for m in body.iter(W + "moveTo") for t in m.iter(W + "t")).startswith("丁薛祥表示")
+    assert not list(body.iter(W + "delText")) or all(
+        m.getparent().tag != W + "moveFrom" for m in body.iter(W + "r") if m.find(W + "delText") is not None
+    )

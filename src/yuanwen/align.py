@@ -73,7 +73,8 @@ def align(source: TextMap, reprint: TextMap) -> Alignment:
     finally:
         _whole_hashes.cache_clear()  # 8 bytes a character: not kept past the alignment
     for block in [*blocks, _Block(len(a), len(b), 0)]:
-        edits.extend(_diff_gap(a[pa : block.a], b[pb : block.b], pa, pb, reprint))
+        edges = (pa == pb == 0, block.size == 0)
+        edits.extend(_diff_gap(a[pa : block.a], b[pb : block.b], pa, pb, reprint, edges))
         if block.size:
             edits.append(Edit("equal", Span(block.a, block.a + block.size), Span(block.b, block.b + block.size)))
         pa, pb = block.a + block.size, block.b + block.size
@@ -321,15 +322,18 @@ def _longest_chain(values: list[int]) -> list[int]:
     return chain[::-1]
 
 
-def _diff_gap(a: str, b: str, at_a: int, at_b: int, reprint: TextMap) -> list[Edit]:
-    """Character edits between two unmatched stretches starting at at_a and at_b."""
+def _diff_gap(
+    a: str, b: str, at_a: int, at_b: int, reprint: TextMap, edges: tuple[bool, bool] = (False, False)
+) -> list[Edit]:
+    """Character edits between two unmatched stretches starting at at_a and at_b; edges: whether
+    they start both texts, and whether they end them."""
     if not a and not b:
         return []
     if not a or not b:
         steps = [("+", len(b))] if b else [("-", len(a))]
     else:
         steps = _without_chaff(
-            dmp.diff(a, b, timelimit=GAP_SECONDS, cleanup="Semantic", counts_only=True), at_b, reprint
+            dmp.diff(a, b, timelimit=GAP_SECONDS, cleanup="Semantic", counts_only=True), at_b, reprint, edges
         )
     edits: list[Edit] = []
     for sign, size in steps:
@@ -340,20 +344,31 @@ def _diff_gap(a: str, b: str, at_a: int, at_b: int, reprint: TextMap) -> list[Ed
     return edits
 
 
-def _without_chaff(steps: list[tuple[str, int]], at_b: int, reprint: TextMap) -> list[tuple[str, int]]:
+def _without_chaff(
+    steps: list[tuple[str, int]], at_b: int, reprint: TextMap, edges: tuple[bool, bool] = (False, False)
+) -> list[tuple[str, int]]:
     """Steps with chance matches inside a replaced passage turned into changes.
 
     diff-match-patch keeps a character or two that a deleted title and an inserted header happen
     to share (政 of 政府工作报告 and 政治学习资料); a proof-reader sees one replaced passage. A
     match stays when it is a whole paragraph of the reprint (a kept heading 四), when the text
     around it is only cut or only added (a kept paragraph's first word), or when the changes
-    around it are word-sized (加强 → 强化, which the diff stage joins)."""
+    around it are word-sized (加强 → 强化, which the diff stage joins).
+
+    A match at a gap's edge continues the matched block beside it, except at the texts' own start
+    or end, where no block is: there the final 。 an excerpt ends with, or the name its first
+    sentence opens with (习近平, as the source's title does), is chance too, when the text beside it
+    was cut from one and pasted in the other."""
     cleaned: list[tuple[str, int]] = []
     position = at_b
+    first, last = (0 if edges[0] else 1), (len(steps) - 1 if edges[1] else len(steps) - 2)
     for i, (sign, size) in enumerate(steps):
-        if sign == "=" and 0 < i < len(steps) - 1 and size <= _CHAFF and not _whole_paragraph(reprint, position, size):
+        if sign == "=" and first <= i <= last and size <= _JOIN_WORD and not _whole_paragraph(reprint, position, size):
             deleted, inserted = _changed_around(steps, i)
-            if min(deleted, inserted) > _JOIN_WORD:
+            at_an_edge = (i == 0 and edges[0]) or (i == len(steps) - 1 and edges[1])
+            # At the texts' edge, a name's length is chance too beside passages (not words) changed.
+            name_sized = at_an_edge and size > _CHAFF and min(deleted, inserted) > _FRAGMENT
+            if (size <= _CHAFF or name_sized) and min(deleted, inserted) > _JOIN_WORD:
                 cleaned.extend([("-", size), ("+", size)])
                 position += size
                 continue

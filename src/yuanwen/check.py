@@ -3,7 +3,7 @@
 1. normalize the reprint (layout dropped, offsets kept)
 2. locate: which source each stretch of it reprints (the one given, or those found in the library),
    each pairing aligned
-3. diff: the changes a proof-reader would mark in each pairing
+3. diff: the changes a proof-reader would mark in each pairing; a passage moved is one move
 4. grade each change by the rules, in its context (a stretch found in no source too)
 5. the Report: findings, sources, and the texts every renderer reads
 """
@@ -32,6 +32,7 @@ from yuanwen.model import (
     Span,
     TextMap,
 )
+from yuanwen.moves import moves
 from yuanwen.normalize import normalize
 from yuanwen.rules import RuleSet, load_rules
 from yuanwen.words import Segmenter, rules_segmenter
@@ -88,7 +89,8 @@ def _graded(
 ) -> list[Finding]:
     """Steps 3 and 4 for one pairing: its differences, graded (in the light of OCR's doubts, if read so)."""
     alignment = pairing.alignment
-    found = differences(alignment, words, frozenset(rules.words("excerpt_marks")))
+    marks = frozenset(rules.words("excerpt_marks"))
+    found = moves(differences(alignment, words, marks), alignment, words, marks)
     source_id = pairing.source.id if pairing.source else None
     return grade(found, alignment, Context(alignment, rules, words, ocr), rules, locator, source_id)
 

@@ -140,6 +140,11 @@ class Context:
         text, span = (self._reprint, diff.reprint) if diff.kind == "insertion" else (self._source, diff.source)
         return is_boundary(text, span.start) and is_boundary(text, span.end)
 
+    def from_a_cut(self, diff: Difference) -> bool:
+        # A passage the reprint took out of a longer cut and pasted elsewhere, as an excerpt is
+        # made; a passage moved out of text kept in place is not.
+        return diff.move is not None and diff.move.cut_around
+
     def excerpt_mark(self, diff: Difference) -> bool:
         source_text, reprint_text = self._texts(diff)
         return not source_text and reprint_text in self._excerpt_marks

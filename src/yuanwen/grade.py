@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
+from dataclasses import replace
 
 from yuanwen.context import Context
 from yuanwen.model import SEVERITIES, Alignment, Difference, Document, Finding
@@ -16,6 +17,8 @@ from yuanwen.texts import shorten
 _ONE_WORD = 4
 # Longer texts are shortened in messages: a person reads the start and the end.
 _MESSAGE_CHARS = 30
+# Characters of the reprint quoted before the place a moved passage goes back to: a clause's end.
+_BEFORE_HOME = 8
 
 
 class Locator:
@@ -76,11 +79,17 @@ def _finding(diff: Difference, rule: Rule, alignment: Alignment, locator: Locato
     source_span, reprint_span = source.to_read(diff.source), reprint.to_read(diff.reprint)
     before = source.content[diff.source.start : diff.source.end]
     after = reprint.content[diff.reprint.start : diff.reprint.end]
+    move = None
+    if diff.move is not None:
+        move = replace(diff.move, home=reprint.to_read(diff.move.home), landing=source.to_read(diff.move.landing))
+        change = _moved(after, diff.move.home.start, reprint.content, locator.line(move.home.start))
+    else:
+        change = _change(before, after)
     return Finding(
         kind=diff.kind,
         severity=rule.severity,
         rule=rule.id,
-        message=rule.message_for(_change(before, after)),
+        message=rule.message_for(change),
         source_id=source_id,
         source_text=source.text[source_span.start : source_span.end],
         reprint_text=reprint.text[reprint_span.start : reprint_span.end],
@@ -88,6 +97,7 @@ def _finding(diff: Difference, rule: Rule, alignment: Alignment, locator: Locato
         reprint_span=reprint_span,
         line=locator.line(reprint_span.start),
         location=locator.label(reprint_span.start),
+        move=move,
     )
 
 
@@ -98,6 +108,13 @@ def _change(before: str, after: str) -> str:
     if not before:
         return f"增加了“{_short(after)}”"
     return f"“{_short(before)}”被改为“{_short(after)}”"
+
+
+def _moved(passage: str, home: int, content: str, line: int) -> str:
+    """“段”应移到第 N 行“…前文”之后: where a moved passage goes back, by the reprint's words before that place."""
+    if home == 0:
+        return f"“{_short(passage)}”应移到开头"
+    return f"“{_short(passage)}”应移到第 {line} 行“…{content[max(0, home - _BEFORE_HOME) : home]}”之后"
 
 
 def _short(text: str) -> str:

@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING, TypeVar
 from yuanwen.errors import YuanwenError
 from yuanwen.fingerprint import digest_and_fingerprints, fingerprints
 from yuanwen.model import Document
+from yuanwen.normalize import normalize
+from yuanwen.texts import unwrapped
 
 if TYPE_CHECKING:
     import numpy as np
@@ -65,8 +67,11 @@ BATCH = 256
 BUSY_SECONDS = 60.0
 # Hex digits of a text's id (from its content hash); one more pair whenever two texts share them.
 ID_CHARS = 8
-# Characters of a text's first line that make its title when none is given.
+# Characters of a text's first paragraph that make its title when none is given, and the
+# characters read to find that paragraph (a title wrapped over a few lines).
 TITLE_CHARS = 60
+_TITLE_SCAN = 2000
+_MARKDOWN_HEADING = re.compile(r"\A#+[^\S\n]*")
 
 _SCHEMA_1 = (
     """CREATE TABLE texts (
@@ -737,9 +742,14 @@ def _pair_tokens(text: str) -> str:
 
 
 def first_line(text: str) -> str | None:
-    """A text's first non-blank line, shortened: the title of a text imported without one."""
-    line = text.lstrip().split("\n", 1)[0].strip()
-    return line[:TITLE_CHARS] if line else None
+    """A text's first paragraph, shortened: the title of a text imported without one, whole though
+    it was wrapped over lines (习近平在河北考察并主持召开深入推进京津冀协同发展 / 座谈会时强调)."""
+    head = _MARKDOWN_HEADING.sub("", text[:_TITLE_SCAN].lstrip(), count=1)
+    mapped = normalize(head)
+    if not mapped.content:
+        return None
+    end = next((p for p in mapped.paragraph_starts if p > 0), len(mapped.content))
+    return unwrapped(head[mapped.offsets[0] : mapped.offsets[end - 1] + 1])[:TITLE_CHARS]
 
 
 def _snippet(text: str, words: str, around: int = 20) -> str:

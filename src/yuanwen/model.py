@@ -8,12 +8,12 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-Kind = Literal["substitution", "omission", "insertion", "punctuation"]
+Kind = Literal["substitution", "omission", "insertion", "punctuation", "move"]
 Severity = Literal["critical", "major", "minor", "info"]
 Op = Literal["equal", "delete", "insert"]
 
 SEVERITIES: tuple[Severity, ...] = ("critical", "major", "minor", "info")
-KINDS: tuple[Kind, ...] = ("substitution", "omission", "insertion", "punctuation")
+KINDS: tuple[Kind, ...] = ("substitution", "omission", "insertion", "punctuation", "move")
 
 
 @dataclass(frozen=True)
@@ -155,16 +155,31 @@ class Pairing:
 
 
 @dataclass(frozen=True)
+class Move:
+    """The other two places of a passage moved: where it stands in the source's order, in both texts.
+
+    A move's own spans are the passage in the source and in the reprint; `home` is the empty span
+    of the reprint where the source has it (where it goes back), `landing` the empty span of the
+    source facing where the reprint put it."""
+
+    home: Span
+    landing: Span
+    # Whether the passage was taken out of a longer cut, as an excerpt pastes its pieces.
+    cut_around: bool = False
+
+
+@dataclass(frozen=True)
 class Difference:
     """One change a proof-reader would mark, in content offsets of both texts.
 
     A change made of several a few characters apart in one clause keeps them as its parts: it is
-    graded as the worst of them."""
+    graded as the worst of them. A passage moved (kind "move") has its other places in `move`."""
 
     kind: Kind
     source: Span
     reprint: Span
     parts: tuple[Difference, ...] = ()
+    move: Move | None = None
 
 
 @dataclass(frozen=True)
@@ -182,6 +197,8 @@ class Finding:
     reprint_span: Span
     line: int
     location: str | None = None
+    # A passage moved: its other places, in the texts as read.
+    move: Move | None = None
 
 
 @dataclass(frozen=True)
@@ -247,6 +264,8 @@ class TextEdit:
     span: Span
     text: str
     note: str
+    # The number of the moved passage this edit takes out or puts back: the two are one move.
+    move: int | None = None
 
 
 @dataclass(frozen=True)

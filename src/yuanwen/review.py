@@ -19,7 +19,13 @@ from yuanwen.model import SEVERITIES, Finding, Kind, Report, Severity, TextDate
 from yuanwen.texts import flat, shorten
 
 SEVERITY_NAMES: dict[Severity, str] = {"critical": "严重", "major": "重要", "minor": "一般", "info": "提示"}
-KIND_NAMES: dict[Kind, str] = {"substitution": "改动", "omission": "删节", "insertion": "增添", "punctuation": "标点"}
+KIND_NAMES: dict[Kind, str] = {
+    "substitution": "改动",
+    "omission": "删节",
+    "insertion": "增添",
+    "punctuation": "标点",
+    "move": "移位",
+}
 # Above this share of the source's marks dropped, the reprint has "almost all" punctuation removed.
 _ALMOST_ALL = 0.9
 # Rates are per this many characters (差错率 is 万分率).

@@ -56,6 +56,7 @@ _A4 = (
 )
 # Revision ids are counted from here, clear of the ids of comments and of the user's own revisions.
 _FIRST_REVISION = 1_000_000
+_REVISIONS = frozenset(W + kind for kind in ("ins", "del", "moveFrom", "moveTo"))
 
 
 class RunText:
@@ -147,11 +148,15 @@ def _ends(pieces: Sequence[Piece]) -> tuple[_Element, _Element] | None:
 
 
 def _track(runs: RunText, edit: TextEdit, number: int, date: str) -> tuple[_Element, _Element] | None:
-    """An edit as tracked changes: its runs inside w:del, the new text in w:ins after them; the outer elements."""
+    """An edit as tracked changes: its runs inside w:del, the new text in w:ins after them; the outer elements.
+
+    Half of a move is marked as Word's compare marks one: w:moveFrom where the passage is taken
+    out, w:moveTo where it goes back, each in a named range that pairs the two."""
     from docx.oxml.parser import OxmlElement
 
+    taken, put = ("moveFrom", "moveTo") if edit.move is not None else ("del", "ins")
     pieces = runs.within(edit.span)
-    marks = [_revision("del", number, date, _element(piece)) for piece in pieces]
+    marks = [_revision(taken, number, date, _element(piece)) for piece in pieces]
     model = pieces[0] if pieces else runs.before(edit.span.start)
     if edit.text and model is not None:
         run = OxmlElement("w:r")
@@ -160,15 +165,34 @@ def _track(runs: RunText, edit: TextEdit, number: int, date: str) -> tuple[_Elem
             run.append(deepcopy(properties))
         _set_run_text(run, edit.text)
         after = marks[-1] if marks else _outer(_element(model))
-        inserted = _revision("ins", number + 1, date, None)
+        inserted = _revision(put, number + 1, date, None)
         after.addnext(inserted)
         inserted.append(run)
         marks.append(inserted)
-    return (marks[0], marks[-1]) if marks else None
+    if not marks:
+        return None
+    if edit.move is not None:
+        _move_range(marks, put if edit.text else taken, f"move{edit.move}", number + 2 * _FIRST_REVISION, date)
+    return marks[0], marks[-1]
+
+
+def _move_range(marks: list[_Element], kind: str, name: str, number: int, date: str) -> None:
+    """The named range around the marks of half a move (w:moveFromRangeStart … w:moveFromRangeEnd)."""
+    from docx.oxml.parser import OxmlElement
+
+    start, end = OxmlElement(f"w:{kind}RangeStart"), OxmlElement(f"w:{kind}RangeEnd")
+    for element in (start, end):
+        element.set(W + "id", str(number))
+    start.set(W + "name", name)
+    start.set(W + "author", AUTHOR)
+    start.set(W + "date", date)
+    marks[0].addprevious(start)
+    marks[-1].addnext(end)
 
 
 def _revision(kind: str, number: int, date: str, run: _Element | None) -> _Element:
-    """A w:ins or w:del by yuanwen; a run given is moved into it (its text made deleted text for a w:del)."""
+    """A w:ins, w:del, w:moveFrom or w:moveTo by yuanwen; a run given is moved into it (its text made
+    deleted text for a w:del: moved text stays text)."""
     from docx.oxml.parser import OxmlElement
 
     mark = OxmlElement(f"w:{kind}")
@@ -179,7 +203,7 @@ def _revision(kind: str, number: int, date: str, run: _Element | None) -> _Eleme
         run.addprevious(mark)
         mark.append(run)
         for child in run:
-            if child.tag in (W + "t", W + "instrText"):
+            if kind == "del" and child.tag in (W + "t", W + "instrText"):
                 child.tag = W + ("delText" if child.tag == W + "t" else "delInstrText")
     return mark
 
@@ -187,7 +211,7 @@ def _revision(kind: str, number: int, date: str, run: _Element | None) -> _Eleme
 def _outer(run: _Element) -> _Element:
     """A run, or the revision mark around it: a new revision goes beside the mark, not inside it."""
     parent = run.getparent()
-    return parent if parent is not None and parent.tag in (W + "ins", W + "del") else run
+    return parent if parent is not None and parent.tag in _REVISIONS else run
 
 
 def group_comment(finding: Finding, group: Group, tracked: bool) -> str:
@@ -317,17 +341,22 @@ def _split_run(run: _Element, at: int) -> _Element:
 
 
 def _set_run_text(run: _Element, text: str) -> None:
-    """Replace the text of a run (its w:t, tabs and breaks), keeping its properties and drawings."""
+    """Replace the text of a run (its w:t, tabs and breaks), keeping its properties and drawings; a
+    line break in the text is a w:br."""
     from docx.oxml.parser import OxmlElement
 
     for child in list(run):
         if child.tag == W + "t" or child.tag in ONE_CHAR:
             run.remove(child)
-    if text:
-        element = OxmlElement("w:t")
-        element.text = _NOT_XML.sub(" ", text)
-        element.set(_XML_SPACE, "preserve")
-        run.append(element)
+    for i, line in enumerate(text.split("\n")):
+        # A line break of the text (a paragraph moved back in a text file) is one in the run too.
+        if i:
+            run.append(OxmlElement("w:br"))
+        if line:
+            element = OxmlElement("w:t")
+            element.text = _NOT_XML.sub(" ", line)
+            element.set(_XML_SPACE, "preserve")
+            run.append(element)
 
 
 def _new_run_after(piece: Piece, text: str) -> _Element:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from html import escape
 from importlib.resources import files
 from itertools import pairwise
+from typing import Literal
 
 from yuanwen.model import SEVERITIES, Finding, Report, SourceInfo, Span, TextMap
 from yuanwen.render.crops import Crops
@@ -38,12 +39,18 @@ _CONTEXT = 10
 
 @dataclass(frozen=True)
 class _Placed:
-    """A finding with its span in the source text shown beside the reprint."""
+    """A finding with its spans in the two columns, the source's and the reprint's."""
 
     finding: Finding
     source: Span
+    reprint: Span
     # The finding's index in Report.findings: its number in the page.
     index: int
+    # A move shows in two places, as Word's compare shows it: where the source has the passage
+    # ("from": a caret in the reprint) and where the reprint put it ("to": a caret in the source),
+    # the latter holding the changes made to the passage on the way.
+    role: Literal["change", "from", "to"] = "change"
+    inside: tuple[_Placed, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -118,10 +125,22 @@ def _within(finding: Finding, stretch: Span) -> bool:
 def _pair(
     reprint: tuple[_Text, Crops], info: SourceInfo, findings: Sequence[Finding], stretch: Span, index: dict[int, int]
 ) -> _Pair:
-    placed = sorted(
-        (_Placed(f, f.source_span, index[id(f)]) for f in findings),
-        key=lambda p: (p.source.start, p.finding.reprint_span.start),
-    )
+    moved = [f for f in findings if f.move is not None]
+    inner = {id(f): m for m in moved for f in findings if f is not m and _within(f, m.reprint_span)}
+    placed: list[_Placed] = []
+    for finding in findings:
+        number = index[id(finding)]
+        if finding.move is not None:
+            inside = tuple(
+                _Placed(f, f.source_span, f.reprint_span, index[id(f)]) for f in findings if inner.get(id(f)) is finding
+            )
+            placed += [
+                _Placed(finding, finding.source_span, finding.move.home, number, "from"),
+                _Placed(finding, finding.move.landing, finding.reprint_span, number, "to", inside),
+            ]
+        elif id(finding) not in inner:
+            placed.append(_Placed(finding, finding.source_span, finding.reprint_span, number))
+    placed.sort(key=lambda p: (p.source.start, p.reprint.start))
     title = info.title or info.path or info.id
     text, crops = reprint
     return _Pair(title, _Text(info.map), text, tuple(placed), stretch, crops)
@@ -154,7 +173,7 @@ def _rows(pair: _Pair) -> str:
     rows = _Rows()
     at_source, at_reprint = 0, pair.stretch.start
     for placed in pair.placed:
-        span = placed.finding.reprint_span
+        span = placed.reprint
         source_start, reprint_start = max(placed.source.start, at_source), max(span.start, at_reprint)
         _shared(rows, (source, Span(at_source, source_start)), (reprint, Span(at_reprint, reprint_start)))
         rows.add(*_marks(placed, pair))
@@ -182,24 +201,38 @@ def _shared(rows: _Rows, left: tuple[_Text, Span], right: tuple[_Text, Span]) ->
 
 def _marks(placed: _Placed, pair: _Pair) -> tuple[str, str]:
     """The finding marked in both columns: <del> for the source's wording, <ins> for the reprint's."""
+    source, reprint = placed.source, placed.reprint
+    left = _mark(placed, "del", source, pair.source.flow(source), anchored=False)
+    shown = _with_inside(placed, pair) if placed.role == "to" else pair.reprint.flow(reprint)
+    right = _mark(placed, "ins", reprint, shown, anchored=placed.role != "from")
+    return left, right + (pair.crops.html(placed.finding) if placed.role != "from" else "")
+
+
+def _mark(placed: _Placed, element: str, span: Span, shown: str, anchored: bool) -> str:
+    """One column's mark of a finding: its text, or a caret where it has none; the anchor the list links to."""
     finding = placed.finding
-    severity, kind = SEVERITY_NAMES[finding.severity], KIND_NAMES[finding.kind]
-    label = f"{severity}·{kind}"
+    label = f"{SEVERITY_NAMES[finding.severity]}·{KIND_NAMES[finding.kind]}"
     title = escape(f"{label}：{finding.message}（规则 {finding.rule}）", quote=True)
     classes = f"f sev-{finding.severity} kind-{finding.kind}"
+    if not shown:
+        shown, classes = f'<span class="gap">{_CARET}</span>', classes + " empty"
+    if span.end - span.start > _LONG:
+        shown = f'<span class="long" data-chars="{span.end - span.start}">{shown}</span>'
+    anchor = f' id="f{placed.index}"' if anchored else ""
     tag = f'<sup class="tag">{label}</sup>'
-    number = placed.index
+    return f'<{element}{anchor} class="{classes}" data-f="{placed.index}" title="{title}">{shown}{tag}</{element}>'
 
-    def mark(element: str, span: Span, text: str, anchor: str) -> str:
-        shown, gap = (text, "") if text else (f'<span class="gap">{_CARET}</span>', " empty")
-        if span.end - span.start > _LONG:
-            shown = f'<span class="long" data-chars="{span.end - span.start}">{shown}</span>'
-        return f'<{element}{anchor} class="{classes}{gap}" data-f="{number}" title="{title}">{shown}{tag}</{element}>'
 
-    crop = pair.crops.html(finding)
-    source, reprint = placed.source, finding.reprint_span
-    left = mark("del", source, pair.source.flow(source), "")
-    return left, mark("ins", reprint, pair.reprint.flow(reprint), f' id="f{number}"') + crop
+def _with_inside(placed: _Placed, pair: _Pair) -> str:
+    """A moved passage as the reprint has it, the changes made to it on the way marked inside."""
+    parts: list[str] = []
+    at = placed.reprint.start
+    for inner in sorted(placed.inside, key=lambda p: p.reprint.start):
+        parts.append(pair.reprint.flow(Span(at, inner.reprint.start)))
+        parts.append(_mark(inner, "ins", inner.reprint, pair.reprint.flow(inner.reprint), anchored=True))
+        at = max(at, inner.reprint.end)
+    parts.append(pair.reprint.flow(Span(at, placed.reprint.end)))
+    return "".join(parts)
 
 
 def _flow(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from yuanwen.model import Finding, Report, TextDate
+from yuanwen.model import Finding, Move, Report, TextDate
 from yuanwen.review import Group, Review, review
 
 SCHEMA = "yuanwen.report/1"
@@ -94,4 +94,9 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "rule": finding.rule,
         "line": finding.line,
         "location": finding.location,
+        **({"move": _move(finding.move)} if finding.move else {}),
     }
+
+
+def _move(move: Move) -> dict[str, list[int]]:
+    return {"home": [move.home.start, move.home.end], "landing": [move.landing.start, move.landing.end]}

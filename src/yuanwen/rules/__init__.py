@@ -29,6 +29,7 @@ CONDITIONS = frozenset(
         "in_heading",
         "whole_sentences",
         "excerpt_mark",
+        "from_a_cut",
         "name",
         "title",
         "organisation",

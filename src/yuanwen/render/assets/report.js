@@ -24,7 +24,8 @@
 
   function severity(n) { return /sev-(\w+)/.exec(pairs[n][0].className)[1]; }
   function shown(n) { return !body.classList.contains("hide-" + severity(n)); }
-  function primary(n) { return pairs[n][pairs[n].length - 1]; }
+  // The reprint's mark (a moved passage's new place): the one the list links to.
+  function primary(n) { return document.getElementById("f" + n) || pairs[n][pairs[n].length - 1]; }
   function visibleNumbers() {
     var out = [];
     for (var n = 0; n < pairs.length; n++) { if (pairs[n] && shown(n)) { out.push(n); } }
