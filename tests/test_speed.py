@@ -4,12 +4,15 @@ and the alignment's two ways of finding anchors giving the same anchors."""
 from __future__ import annotations
 
 import os
+import pickle
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pytest import MonkeyPatch
 
 from conftest import EXAMPLES
+from yuanwen import rules as rules_module
 from yuanwen.align import _anchors_large, _anchors_small
 from yuanwen.memo import KEPT, per_rules
 from yuanwen.rules import RuleSet, load_rules
@@ -73,3 +76,19 @@ def test_what_is_derived_from_a_rule_set_is_built_once_for_it(tmp_path: Path) ->
     for _ in range(KEPT):  # the oldest rule set's table is built again once others pushed it out
         count(RuleSet(rules=(), lists={}))
     assert count(builtin) == KEPT + 3
+
+
+def test_the_built_in_rules_are_kept_parsed_in_the_cache_folder(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    monkeypatch.setattr(rules_module, "cache_folder", lambda: tmp_path / "cache")
+    (tmp_path / "cache").mkdir()
+    older = tmp_path / "cache" / "rules-of-an-older-yuanwen.pickle"
+    older.write_bytes(b"")
+    parse = rules_module._builtin.__wrapped__  # the cached function itself: this process's rules stay
+    assert parse() == load_rules()
+    [kept] = (tmp_path / "cache").glob("rules-*.pickle")  # the older one removed
+    mine = RuleSet(rules=(), lists={"leaders": ("张三",)})
+    kept.write_bytes(pickle.dumps(mine))
+    assert parse() == mine  # read, not parsed again
+    kept.write_bytes(b"\x80\x05not a pickle")
+    assert parse() == load_rules()  # a spoilt file is parsed again and replaced
+    assert pickle.loads(kept.read_bytes()) == load_rules()

@@ -16,17 +16,15 @@
 
 from __future__ import annotations
 
-import sys
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
-from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING, NamedTuple
 
 import fast_diff_match_patch as dmp
 
-from yuanwen.fingerprint import GRAM, gram_hashes, text_codes
+from yuanwen.fingerprint import GRAM, code_points, gram_hashes, in_bulk
 from yuanwen.model import Alignment, Edit, Op, Span, TextMap
 from yuanwen.normalize import is_boundary
 
@@ -36,12 +34,6 @@ if TYPE_CHECKING:
 # A gap that diff-match-patch cannot finish in this time is two unrelated passages; its coarse
 # answer (all deleted, all inserted) is then the right one.
 GAP_SECONDS = 2.0
-# Below this many characters in all, dictionaries of GRAM-grams find anchors sooner than importing
-# NumPy takes (0.15 s); above it, or once NumPy is loaded (a library was searched, a worker warmed
-# up), NumPy's sorted hashes are faster: 1.8 times at 600 characters, 3.6 times at 20,000
-# (benchmarks/bench_check.py's pairs; at 200 characters the dictionaries are faster).
-_NUMPY_FROM = 60_000
-_NUMPY_LOADED_FROM = 500
 # A reprint fragment this short facing a cut this many times longer is looked for whole in the
 # cut; longer fragments have anchors of their own.
 _FRAGMENT = 64
@@ -53,6 +45,11 @@ _REPEAT = 2 * GRAM
 _CHAFF = 2
 _JOIN_WORD = 4
 _OPS: dict[str, Op] = {"=": "equal", "-": "delete", "+": "insert"}
+
+
+# An anchor: source place, reprint place, size (a plain tuple: tens of thousands are made for a
+# million characters, and most are joined into blocks).
+_Anchor = tuple[int, int, int]
 
 
 class _Block(NamedTuple):
@@ -68,10 +65,7 @@ def align(source: TextMap, reprint: TextMap) -> Alignment:
     a, b = source.content, reprint.content
     edits: list[Edit] = []
     pa = pb = 0
-    try:
-        blocks = _blocks(source, reprint, 0, len(a), 0, len(b))
-    finally:
-        _whole_hashes.cache_clear()  # 8 bytes a character: not kept past the alignment
+    blocks = _blocks(source, reprint, 0, len(a), 0, len(b))
     for block in [*blocks, _Block(len(a), len(b), 0)]:
         edges = (pa == pb == 0, block.size == 0)
         edits.extend(_diff_gap(a[pa : block.a], b[pb : block.b], pa, pb, reprint, edges))
@@ -154,49 +148,65 @@ def _first_copy(source: TextMap, reprint: TextMap, a0: int, a1: int, b0: int, b1
     return max(chains, key=len)
 
 
-def _anchors(source: TextMap, reprint: TextMap, a0: int, a1: int, b0: int, b1: int) -> list[_Block]:
+def _anchors(source: TextMap, reprint: TextMap, a0: int, a1: int, b0: int, b1: int) -> list[_Anchor]:
     """Unique GRAM-grams and unique whole paragraphs of the two ranges, by position in the source."""
     grams = _gram_anchors(source, reprint, a0, a1, b0, b1, (True, True))
     in_reprint = _unique_paragraphs(reprint, b0, b1)
     paragraphs = [
-        _Block(start, in_reprint[text], len(text))
+        (start, in_reprint[text], len(text))
         for text, start in _unique_paragraphs(source, a0, a1).items()
         if text in in_reprint
     ]
-    return sorted([*grams, *paragraphs], key=lambda anchor: (anchor.a, -anchor.size))
+    return _in_order(grams, sorted(paragraphs, key=lambda anchor: (anchor[0], -anchor[2])))
+
+
+def _in_order(grams: list[_Anchor], others: list[_Anchor]) -> list[_Anchor]:
+    """Grams (in source order, one at a place) and other anchors (sorted) merged by place in the
+    source, the longer first at one place and grams before others as long: as sorting all of them
+    would give them, without a key computed for each of tens of thousands of grams."""
+    if not others:
+        return grams
+    starts = [gram[0] for gram in grams]
+    merged: list[_Anchor] = []
+    done = 0
+    for anchor in others:
+        at = (bisect_left if anchor[2] > GRAM else bisect_right)(starts, anchor[0])
+        merged.extend(grams[done:at])
+        merged.append(anchor)
+        done = at
+    merged.extend(grams[done:])
+    return merged
 
 
 def _gram_anchors(
     source: TextMap, reprint: TextMap, a0: int, a1: int, b0: int, b1: int, once: tuple[bool, bool]
-) -> list[_Block]:
+) -> list[_Anchor]:
     """GRAM-grams of the two ranges found in both, each unique in its range (once) or at its first
     place there, taken every GRAM characters of a range where they are unique; by position in the source."""
     a, b = source.content[a0:a1], reprint.content[b0:b1]
     size = len(a) + len(b)
-    if size < (_NUMPY_LOADED_FROM if "numpy" in sys.modules else _NUMPY_FROM):
-        pairs = _anchors_small(a, b, once)
-    else:  # each gram's hash is its own: a range's are a slice of the whole text's
-        hashes_a = _whole_hashes(source.content)[a0 : max(a0, a1 - GRAM + 1)]
-        hashes_b = _whole_hashes(reprint.content)[b0 : max(b0, b1 - GRAM + 1)]
-        pairs = _anchors_large(a, b, once, (hashes_a, hashes_b))
-    return [_Block(a0 + x, b0 + y, GRAM) for x, y in pairs]  # both give them in source order
+    pairs = _anchors_large(a, b, once) if in_bulk(size) else _anchors_small(a, b, once)
+    return [(a0 + x, b0 + y, GRAM) for x, y in pairs]  # both give them in source order
 
 
-def _chain(a: str, b: str, anchors: list[_Block]) -> list[_Block]:
+def _chain(a: str, b: str, anchors: list[_Anchor]) -> list[_Block]:
     """The longest chain of anchors in order in both texts, those on one diagonal joined."""
     blocks: list[_Block] = []
-    for i in _longest_chain([anchor.b for anchor in anchors]):
-        anchor = anchors[i]
-        if blocks:
-            last = blocks[-1]
-            end_a, end_b = last.a + last.size, last.b + last.size
-            same_diagonal = anchor.a - anchor.b == last.a - last.b
-            if same_diagonal and (anchor.a <= end_a or a[end_a : anchor.a] == b[end_b : anchor.b]):
-                blocks[-1] = _Block(last.a, last.b, max(end_a, anchor.a + anchor.size) - last.a)
+    grown: _Anchor | None = None  # the block being joined to, made a _Block once it is done
+    for i in _longest_chain([anchor[1] for anchor in anchors]):
+        x, y, size = anchors[i]
+        if grown is not None:
+            last_a, last_b, last_size = grown
+            end_a, end_b = last_a + last_size, last_b + last_size
+            if x - y == last_a - last_b and (x <= end_a or a[end_a:x] == b[end_b:y]):
+                grown = (last_a, last_b, max(end_a, x + size) - last_a)
                 continue
-            if anchor.a < end_a or anchor.b < end_b:
+            if x < end_a or y < end_b:
                 continue
-        blocks.append(anchor)
+            blocks.append(_Block(*grown))
+        grown = (x, y, size)
+    if grown is not None:
+        blocks.append(_Block(*grown))
     return blocks
 
 
@@ -256,48 +266,54 @@ def _once(pieces: Iterable[tuple[str, int]]) -> dict[str, int]:
     return {piece: position for piece, position in first.items() if piece not in repeated}
 
 
-def _anchors_large(
-    a: str, b: str, once: tuple[bool, bool], hashes: tuple[np.ndarray, np.ndarray] | None = None
-) -> list[tuple[int, int]]:
-    """The anchors of long texts, from sorted 64-bit hashes of their GRAM-grams (same result)."""
+def _anchors_large(a: str, b: str, once: tuple[bool, bool]) -> list[tuple[int, int]]:
+    """The anchors of long texts, from 64-bit hashes of their GRAM-grams (same result).
+
+    Only the grams every GRAM characters of the sampled text (a, or b when a's need not be unique)
+    can anchor: those few are sorted and counted among the sorted grams of each text in turn, each
+    text's hashes made and dropped in its turn (8 bytes a gram; rather than every gram of one text
+    looked up among the other's, or both texts' hashes kept through the alignment)."""
     import numpy as np
 
-    hashes_a, hashes_b = hashes or (gram_hashes(text_codes(a)), gram_hashes(text_codes(b)))
-    values_a, pos_a = _hash_places(hashes_a, once[0])
-    values_b, pos_b = _hash_places(hashes_b, once[1])
-    # Both sorted and unique: each of a's looked up in b's (cheaper than sorting them together).
-    at = np.minimum(np.searchsorted(values_b, values_a), max(len(values_b) - 1, 0))
-    shared = values_b[at] == values_a if len(values_b) else np.zeros(len(values_a), dtype=bool)
-    xs, ys = pos_a[shared], pos_b[at[shared]]
-    sampled = (xs if once[0] else ys) % GRAM == 0
-    xs, ys = xs[sampled], ys[sampled]
-    order = np.argsort(xs, kind="stable")
-    pairs = zip(xs[order].tolist(), ys[order].tolist(), strict=True)
-    # A hash collision is as good as impossible at 64 bits, and checking costs little.
-    return [(x, y) for x, y in pairs if a[x : x + GRAM] == b[y : y + GRAM]]
+    sampled, other = (a, b) if once[0] else (b, a)
+    hashes = gram_hashes(code_points(sampled))
+    order = np.argsort(hashes[::GRAM])  # a value listed twice occurs twice in the sampled text: never kept
+    values = hashes[::GRAM][order]
+    hashes.sort()  # in place: only how often each value occurs is wanted of it
+    low, high = _bounds(hashes, values)
+    unique = high - low == 1
+    del hashes
+    hashes = gram_hashes(code_points(other))
+    by_hash = np.argsort(hashes)
+    low, high = _bounds(hashes[by_hash], values)
+    del hashes
+    if once[0] and once[1]:
+        kept = np.flatnonzero(unique & (high - low == 1))
+        first = by_hash[low[kept]]
+    else:  # the first place among equal hashes: the least of their places (the sort kept no order)
+        kept = np.flatnonzero(unique & (high > low))
+        bounds = np.stack([low[kept], high[kept]], axis=1).ravel()
+        first = np.minimum.reduceat(np.append(by_hash, len(by_hash)), bounds)[::2]
+    del by_hash  # 8 bytes a gram, freed before the texts' codes are made
+    xs, ys = order[kept] * GRAM, first
+    if not once[0]:
+        xs, ys = ys, xs
+    by_a = np.argsort(xs, kind="stable")
+    xs, ys = xs[by_a], ys[by_a]
+    # A hash collision is as good as impossible at 64 bits, and checking costs little: a
+    # character of every gram at a time, over all of them.
+    codes_a, codes_b = code_points(a), code_points(b)
+    same = np.ones(len(xs), dtype=bool)
+    for k in range(GRAM):
+        same &= codes_a[xs + k] == codes_b[ys + k]
+    return list(zip(xs[same].tolist(), ys[same].tolist(), strict=True))
 
 
-def _hash_places(hashes: np.ndarray, once: bool) -> tuple[np.ndarray, np.ndarray]:
-    """The hashes that occur once and where, or every hash and its first place; sorted by hash."""
+def _bounds(ordered: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of the sorted values starts and ends among the sorted hashes."""
     import numpy as np
 
-    # A hash that occurs once has one place, so any sort finds it (quicksort: twice as fast as the
-    # stable sort np.unique uses); the first of several places needs the stable one.
-    order = np.argsort(hashes, kind="quicksort" if once else "stable")
-    ordered = hashes[order]
-    # Masks, not arrays of places, until the end: a byte a gram, not eight.
-    kept = np.ones(len(ordered), dtype=bool)
-    kept[1:] = ordered[1:] != ordered[:-1]  # the first of its value
-    if once:
-        kept[:-1] &= ordered[:-1] != ordered[1:]  # and the last
-    places = np.flatnonzero(kept)
-    return ordered[places], order[places]
-
-
-@lru_cache(maxsize=2)
-def _whole_hashes(content: str) -> np.ndarray:
-    """The gram hashes of a whole text (the source's and the reprint's, kept while they are aligned)."""
-    return gram_hashes(text_codes(content))
+    return np.searchsorted(ordered, values, "left"), np.searchsorted(ordered, values, "right")
 
 
 def _longest_chain(values: list[int]) -> list[int]:

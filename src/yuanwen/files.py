@@ -1,4 +1,5 @@
-"""Writing a user's files so that a crash, a full disk or a kill never leaves one half written."""
+"""Writing a user's files so that a crash, a full disk or a kill never leaves one half written;
+the folder where yuanwen keeps what it can make again."""
 
 from __future__ import annotations
 
@@ -7,6 +8,22 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
+
+
+def cache_folder() -> Path:
+    """The user's cache folder for yuanwen: what it keeps there (parsed rules, a dictionary) is made again if lost."""
+    import platformdirs
+
+    return platformdirs.user_cache_path("yuanwen", appauthor=False)
+
+
+def drop_others(kept: Path, pattern: str) -> None:
+    """Remove the files of the cache folder matching pattern other than kept: those made for an older
+    yuanwen, rules or dictionary, which would otherwise pile up there."""
+    for old in kept.parent.glob(pattern):
+        if old != kept:
+            with contextlib.suppress(OSError):
+                old.unlink()
 
 
 def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:

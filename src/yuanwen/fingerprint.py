@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -39,6 +40,13 @@ SAMPLE_BITS = 4
 WINDOW = 32
 # Empty windows whose grams are copied at once, so that a long text's copy stays small.
 _CHUNK = 1 << 14
+# Below this many characters in all, Python's own loops (dictionaries of grams, regular
+# expressions) finish sooner than importing NumPy takes (0.15 s); above it, or once NumPy is loaded
+# (a library was searched, a worker warmed up), NumPy's bulk passes are faster: anchors 1.8 times at
+# 600 characters, 3.6 times at 20,000 (benchmarks/bench_check.py's pairs; at 200 characters the
+# dictionaries are faster).
+_NUMPY_FROM = 60_000
+_NUMPY_LOADED_FROM = 500
 _LAYOUT, _MARK, _KEY = 0, 1, 2
 _MIX = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93)
 
@@ -56,6 +64,23 @@ def content_of(text: str) -> str:
     codes = _codes(text)
     kept: bytes = codes[_classes_of(codes) != _LAYOUT].tobytes()
     return kept.decode("utf-32-le", "surrogatepass")
+
+
+def in_bulk(size: int) -> bool:
+    """Whether a text of this many characters is best done in NumPy (see _NUMPY_FROM)."""
+    return size >= (_NUMPY_LOADED_FROM if "numpy" in sys.modules else _NUMPY_FROM)
+
+
+def content_places(text: str) -> tuple[str, np.ndarray, np.ndarray]:
+    """The text without layout (yuanwen.normalize's content), each content character's offset in the
+    text, and the number of content characters on each line, computed in bulk."""
+    import numpy as np
+
+    codes = _codes(text)
+    places = np.flatnonzero(_classes_of(codes) != _LAYOUT)
+    content: str = codes[places].tobytes().decode("utf-32-le", "surrogatepass")
+    before_newlines = np.searchsorted(places, np.flatnonzero(codes == ord("\n")))
+    return content, places, np.diff(before_newlines, prepend=0, append=len(places))
 
 
 def key_of(content: str) -> Key:
@@ -87,15 +112,17 @@ def gram_hashes(codes: np.ndarray) -> np.ndarray:
     del h8
     hashes *= m[3]
     hashes += h4[8:]
-    # A final mix (as in MurmurHash3's) so the top bits that pick fingerprints are uniform.
-    hashes ^= hashes >> np.uint64(31)
+    # A final mix (as in MurmurHash3's) so the top bits that pick fingerprints are uniform; the
+    # shifts written into h4, done with, rather than a third array (20 bytes a character at the peak, not 28).
+    shifted = h4[: len(hashes)]
+    hashes ^= np.right_shift(hashes, np.uint64(31), out=shifted)
     hashes *= m[0]
-    hashes ^= hashes >> np.uint64(29)
+    hashes ^= np.right_shift(hashes, np.uint64(29), out=shifted)
     return hashes
 
 
 def fingerprints(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The sampled grams: their 32-bit fingerprint values and their positions in the key."""
+    """The fingerprinted grams (sampled, and the least of windows with none): 32-bit values, key positions."""
     import numpy as np
 
     sampled = (hashes >> np.uint64(64 - SAMPLE_BITS)) == 0
@@ -140,6 +167,11 @@ def text_codes(text: str) -> np.ndarray:
     import numpy as np
 
     return _codes(text).astype(np.uint64)
+
+
+def code_points(text: str) -> np.ndarray:
+    """Every character's code point, 4 bytes each (half of text_codes's)."""
+    return _codes(text)
 
 
 def _codes(text: str) -> np.ndarray:

@@ -51,9 +51,15 @@ _INLINE = re.compile(
     r"|(?<=[\u4e00-\u9fff])(?<!第)[ \t]*(?P<bare>\d{1,4})[ \t]*(?=[\u4e00-\u9fff])"
     f"(?![{_COUNTS}])"
 )
-_DIGITS = re.compile(r"\d{1,4}(?!\d)(?<!\d{5})")
 # How far from its digits a run inside a line may reach: 第 and spaces, or a dash and spaces.
 _REACH = 8
+# Digits that may end a run inside their line: spaces or tabs, then within _REACH a dash, 页 or a
+# Chinese character other than a count's (9个, 9年). Most digits of a text are followed by a count,
+# a point or a mark, and are passed over by the pattern rather than one by one in Python (the
+# furniture of a million characters of the corpus: 46 → 37 ms).
+_DIGITS = re.compile(
+    rf"\d{{1,4}}(?!\d)(?<!\d{{5}})(?=[ \t]{{0,{_REACH - 1}}}(?:[{_DASH_CHARS}页]|(?![{_COUNTS}])[\u4e00-\u9fff]))"
+)
 _CHINESE_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
 # Page numbers of a chain stand at least this many characters apart: a page of a booklet holds
 # 400 to 900; a list of numbers one to a line, or a table's numbered rows, a few dozen.
@@ -154,8 +160,6 @@ def _numbers(text: str, lines: Sequence[Span]) -> list[_Number]:
         if digits.start() < done or index in whole_lines:
             continue
         line = lines[index]
-        if not _may_end_a_run(text[digits.end() : min(line.end, digits.end() + _REACH)]):
-            continue
         window = (max(line.start, digits.start() - _REACH), min(line.end, digits.end() + _REACH))
         for m in _INLINE.finditer(text, *window):
             if m.start() <= digits.start() < m.end():
@@ -163,15 +167,6 @@ def _numbers(text: str, lines: Sequence[Span]) -> list[_Number]:
                 found.append(_Number(Span(m.start(), m.end()), _value(m), index, form))
                 done = m.end()
     return sorted(found, key=lambda n: n.span.start)
-
-
-def _may_end_a_run(after: str) -> bool:
-    """Whether what follows a run of digits on its line may end a page number inside the line (a quick
-    test before the pattern: most digits are followed by 年, 月, 个, %, a point or nothing)."""
-    first = after.lstrip(" \t")[:1]
-    return bool(first) and (
-        first in _DASH_CHARS or first == "页" or ("\u4e00" <= first <= "\u9fff" and first not in _COUNTS)
-    )
 
 
 def _value(match: re.Match[str]) -> int | None:
