@@ -307,7 +307,7 @@ def main() -> None:
     parser.add_argument("--texts", type=int, default=100_000, help="texts in the library (default 100,000)")
     parser.add_argument("--chars", type=int, default=3000, help="characters per text (default 3,000)")
     parser.add_argument("--queries", type=int, default=300, help="reprints whose sources are looked for")
-    parser.add_argument("--quotations", type=int, default=40, help="60-character quotations looked for")
+    parser.add_argument("--quotations", type=int, default=200, help="60-character quotations looked for")
     parser.add_argument("--compare", action="store_true", help="also measure MinHash LSH and FTS5 trigram")
     args = parser.parse_args()
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from itertools import pairwise
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -234,6 +236,80 @@ def test_a_text_s_description_changes_and_its_text_stays(tmp_path: Path) -> None
         assert library.text(added.id) == "国务院召开常务会议\n会议部署下半年工作。"
         with pytest.raises(LibraryError, match="YYYY-MM-DD"):
             library.describe(added.id, Metadata(date="五月"))
+
+
+def _segments(path: Path) -> int:
+    """How many b-trees the fingerprint index has (FTS5's shadow table grams_idx names each one's segid)."""
+    with sqlite3.connect(path) as db:
+        return int(db.execute("SELECT count(DISTINCT segid) FROM grams_idx").fetchone()[0])
+
+
+def test_an_import_that_grows_the_library_merges_its_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = SOURCE.read_text(encoding="utf-8")
+    step = len(source) // 5
+    texts = [source[n * step : (n + 1) * step] for n in range(5)]
+    monkeypatch.setattr(library_module, "BATCH", 1)  # a transaction, and so a segment, per text
+    lib = _lib(tmp_path)
+    with Library(lib) as library:
+        ids = [added.id for added in library.add_many((_document(t), Metadata()) for t in texts[:4])]
+        assert _segments(lib) == 1
+        # One text more is not a quarter of the library: the index is left as FTS5 keeps it.
+        ids.extend(added.id for added in library.add_many([(_document(texts[4]), Metadata())]))
+        assert _segments(lib) == 2
+        for text, text_id in zip(texts, ids, strict=True):
+            assert next(c.id for c in library.candidates(gram_hashes(key_of(content_of(text)).codes))) == text_id
+
+
+def test_a_reader_sees_texts_another_process_added_since_its_last_search(tmp_path: Path) -> None:
+    source = SOURCE.read_text(encoding="utf-8")
+    hashes = gram_hashes(key_of(content_of(source)).codes)
+    lib = _lib(tmp_path)
+    with Library(lib) as writer:
+        first = writer.add(_document(source), Metadata()).id
+        with Library.reading(lib) as reader:
+            assert [c.id for c in reader.candidates(hashes)] == [first]
+            # The same passages in another text: the postings the reader remembers are stale now.
+            second = writer.add(_document("附件\n" + source), Metadata()).id
+            assert [c.id for c in reader.candidates(hashes)] == [first, second]
+
+
+def _sampled_tokens(text: str) -> str:
+    """A text's fingerprints as version 2 chose them (one gram in 16, by its hash alone), as FTS5 tokens."""
+    hashes = gram_hashes(key_of(content_of(text)).codes)
+    return ", ".join(str(v) for v in sorted(set((hashes[(hashes >> 60) == 0] >> 32).tolist())))
+
+
+def test_a_version_2_library_gets_the_new_fingerprints_and_keeps_its_texts(tmp_path: Path) -> None:
+    source = SOURCE.read_text(encoding="utf-8")
+    lib = _lib(tmp_path)
+    with Library(lib) as library:
+        text_id = library.add(_document(source), Metadata(title="原文")).id
+    with sqlite3.connect(lib) as db:  # as version 2 indexed it
+        db.execute("INSERT INTO grams(grams) VALUES('delete-all')")
+        db.execute("INSERT INTO grams (rowid, tokens) VALUES (1, ?)", (_sampled_tokens(source),))
+        db.execute("PRAGMA user_version = 2")
+    before = _stored_rows(lib)
+    # Passages of 43 key characters (one window of 32 grams) holding no gram version 2 sampled.
+    content = content_of(source)
+    key = key_of(content)
+    sampled = np.flatnonzero((gram_hashes(key.codes) >> 60) == 0)
+    starts = [int(a) + 1 for a, b in pairwise(sampled) if b - a > 32]
+    assert starts, "the example source has no long stretch without a sampled gram"
+    passages = [content[key.at[start] : key.at[start + 42] + 1] for start in starts]
+    with Library(lib) as library:  # a writing command upgrades it
+        assert _stored_rows(lib) == before
+        for passage in passages:
+            found = library.candidates(gram_hashes(key_of(content_of(passage)).codes), min_score=0.0)
+            assert [c.id for c in found] == [text_id], passage
+        library.remove(text_id)
+    with sqlite3.connect(lib) as db:
+        db.execute("INSERT INTO grams(grams) VALUES('integrity-check')")
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+
+
+def _stored_rows(path: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT * FROM texts JOIN bodies USING (num) ORDER BY num").fetchall()
 
 
 def test_a_title_wrapped_over_lines_is_taken_whole(tmp_path: Path) -> None:

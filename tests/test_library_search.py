@@ -85,7 +85,7 @@ def test_a_library_of_the_previous_version_is_upgraded_and_loses_nothing(tmp_pat
     assert found.exit_code == 0 and "共 3 篇" in found.stdout, found.output
     assert _stored(path) == before
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
 
 
 def _unsearched(path: Path) -> int:

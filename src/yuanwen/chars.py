@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Format characters that carry no text (web and Wikisource copies are sprinkled with them): like
 # whitespace, they are layout, never content.
@@ -30,9 +31,17 @@ def is_layout(char: str) -> bool:
     return char.isspace() or char in ZERO_WIDTH
 
 
+# Remembered per character: the stages ask of each character of every text, a few million times
+# per audit; a text holds a few thousand distinct characters, and the bound keeps hostile input small.
+@lru_cache(maxsize=1 << 16)
+def is_mark(char: str) -> bool:
+    """True for one punctuation mark."""
+    return unicodedata.category(char).startswith("P") or char in _EXTRA_PUNCTUATION
+
+
 def is_punctuation(text: str) -> bool:
     """True for a non-empty text of punctuation marks only."""
-    return bool(text) and all(unicodedata.category(ch).startswith("P") or ch in _EXTRA_PUNCTUATION for ch in text)
+    return bool(text) and all(map(is_mark, text))
 
 
 def fold_width(text: str) -> str:
