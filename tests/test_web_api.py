@@ -133,8 +133,9 @@ def test_serve_refuses_an_open_address_without_a_token(tmp_path: Path) -> None:
 @needs_corpus
 def test_queue_position_and_time_limit(tmp_path: Path) -> None:
     """With one worker busy, the next check waits its turn; one over the time limit fails and the server goes on."""
-    # The corpus against itself with one word changed throughout: ~2.4 s of checking on an idle machine.
-    source = "".join(path.read_text(encoding="utf-8") for path in CORPUS_FILES)
+    # The corpus three times over against itself with one word changed throughout: several seconds of
+    # checking however fast a check gets (once over took ~2.4 s on an idle machine, and less since).
+    source = "".join(path.read_text(encoding="utf-8") for path in CORPUS_FILES) * 3
     with serving(tmp_path, "--workers", "1", "--time-limit", "1") as server, server.client() as client:
         edited = {"reprint": source.replace("发展", "发扬"), "source": source}
         slow = client.post("/api/checks", json=edited).json()["id"]

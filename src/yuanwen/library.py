@@ -70,7 +70,7 @@ ID_CHARS = 8
 # Characters of a text's first paragraph that make its title when none is given, and the
 # characters read to find that paragraph (a title wrapped over a few lines).
 TITLE_CHARS = 60
-_TITLE_SCAN = 2000
+_TITLE_SCAN = 1000
 _MARKDOWN_HEADING = re.compile(r"\A#+[^\S\n]*")
 
 _SCHEMA_1 = (
