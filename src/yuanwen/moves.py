@@ -101,9 +101,11 @@ def _first_pair(
     """The first cut and addition, not tried before, that share a passage; every pair tried is remembered."""
     for add in adds:
         for cut in cuts:
+            if len(tried) >= _MAX_TRIES:
+                return None
             key = (cut.source, add.reprint)
             # A cut and an addition at one place are a passage rewritten, not moved.
-            if key in tried or cut.reprint.start == add.reprint.start or len(tried) >= _MAX_TRIES:
+            if key in tried or cut.reprint.start == add.reprint.start:
                 continue
             tried.add(key)
             spans = _matched(cut, add, source, reprint)
