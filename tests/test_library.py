@@ -107,6 +107,31 @@ def test_ids_grow_only_when_their_prefix_is_taken(tmp_path: Path, monkeypatch: p
     assert min(map(len, ids)) == 1 and max(map(len, ids)) >= 3
 
 
+def test_an_import_in_worker_processes_stores_what_one_process_stores(tmp_path: Path) -> None:
+    """Several batches prepared by two worker processes: the same ids, titles and fingerprints, in order."""
+    texts = [f"第{n}号文件\n关于{n}的通知，内容各不相同，第{n * 7}条。\n" for n in range(2 * library_module.BATCH + 9)]
+    texts[5] = texts[3]  # the same text twice: stored once, said so
+    read = [(tmp_path / f"{n}.txt", _document(text)) for n, text in enumerate(texts)]
+    stored = {}
+    for jobs in (1, 2):
+        with Library(tmp_path / f"jobs{jobs}" / FILE_NAME) as library:
+            results = list(library.import_documents(read, jobs=jobs))
+            db = library._db
+            rows = db.execute("SELECT t.id, t.title, b.text FROM texts t JOIN bodies b USING (num) ORDER BY num")
+            grams = db.execute("SELECT rowid FROM grams WHERE grams MATCH ?", (f'"{_a_fingerprint(texts[9])}"',))
+            stored[jobs] = ([r.added for r in results], rows.fetchall(), grams.fetchall())
+    assert stored[1] == stored[2]
+    added, rows, grams = stored[2]
+    assert len(added) == len(texts) and not added[5].new and added[5].id == added[3].id
+    # The 10th text is the 9th stored: the 6th was the 4th again.
+    assert [title for _, title, _ in rows][:2] == ["第0号文件", "第1号文件"] and grams == [(9,)]
+
+
+def _a_fingerprint(text: str) -> int:
+    """One fingerprint value of a text, as the library stores it."""
+    return int(library_module._digest_and_tokens(text)[1].split(", ")[0])
+
+
 def test_a_folder_with_bad_files_is_imported_and_they_are_reported(tmp_path: Path) -> None:
     folder = tmp_path / "texts"
     (folder / "nested").mkdir(parents=True)

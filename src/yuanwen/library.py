@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 T = TypeVar("T")
+R = TypeVar("R")
 ENV_VAR = "YUANWEN_LIBRARY"
 FILE_NAME = "library.sqlite3"
 SCHEMA_VERSION = 3
@@ -63,6 +64,9 @@ OPTIMIZE_SHARE = 0.25
 # Texts per transaction: ~0.1 s of work, so a second importing process waits little and a killed
 # one loses little.
 BATCH = 256
+# Batches each worker process may have waiting or under way ahead of the one storing: enough to
+# keep it busy while a batch is committed, and bounded (~10 MB a worker for 3,000-character texts).
+IN_FLIGHT = 3
 # How long a process waits for another's transaction before it gives up.
 BUSY_SECONDS = 60.0
 # Hex digits of a text's id (from its content hash); one more pair whenever two texts share them.
@@ -318,23 +322,27 @@ class Library:
         """Store one text, or find that the same text is stored already."""
         return self._store([_prepare(document, metadata)])[0]
 
-    def add_many(self, items: Iterable[tuple[Document, Metadata]]) -> Iterator[Added]:
-        """Store texts a batch per transaction, yielding each result once its batch is committed."""
-        prepared = (_prepare(document, metadata) for document, metadata in items)
+    def add_many(self, items: Iterable[tuple[Document, Metadata]], jobs: int | None = None) -> Iterator[Added]:
+        """Store texts a batch per transaction, yielding each result once its batch is committed.
+
+        Texts are fingerprinted in `jobs` worker processes (default: one a core) while this one stores."""
         new = 0
-        for batch in _ahead(_chunks(prepared)):
+        for batch in _in_parallel(_prepare_batch, _chunks(items), jobs):
             results = self._store(batch)
             new += sum(added.new for added in results)
             yield from results
         self._merge_index(new)
 
-    def import_documents(self, read: Iterable[tuple[Path, Document | str]]) -> Iterator[Imported]:
+    def import_documents(
+        self, read: Iterable[tuple[Path, Document | str]], jobs: int | None = None
+    ) -> Iterator[Imported]:
         """Store each file's document as read (titled by its first line), or report why it could not be read.
 
-        `read` is lazy (yuanwen.extract.read_each): files are read and fingerprinted in a helper
-        thread while the batch before is stored, and a file that cannot be read never ends the import."""
+        `read` is lazy (yuanwen.extract.read_each): files are read in a helper thread and titled and
+        fingerprinted in `jobs` worker processes while this one stores the batch before; a file that
+        cannot be read never ends the import."""
         new = 0
-        for batch in _ahead(_chunks(_prepared(path, document) for path, document in read)):
+        for batch in _in_parallel(_prepared_batch, _chunks(read), jobs):
             yield from (Imported(path, None, outcome) for path, outcome in batch if isinstance(outcome, str))
             readable = [(path, outcome) for path, outcome in batch if not isinstance(outcome, str)]
             results = self._store([item for _, item in readable]) if readable else []
@@ -680,6 +688,43 @@ def _chunks(items: Iterable[T]) -> Iterator[list[T]]:
     iterator = iter(items)
     while batch := list(islice(iterator, BATCH)):
         yield batch
+
+
+def _prepare_batch(items: list[tuple[Document, Metadata]]) -> list[_Prepared]:
+    """A batch of texts ready to store (run in a worker process)."""
+    return [_prepare(document, metadata) for document, metadata in items]
+
+
+def _prepared_batch(items: list[tuple[Path, Document | str]]) -> list[tuple[Path, _Prepared | str]]:
+    """A batch of documents read for an import, ready to store (run in a worker process)."""
+    return [_prepared(path, document) for path, document in items]
+
+
+def _in_parallel(work: Callable[[list[T]], list[R]], batches: Iterator[list[T]], jobs: int | None) -> Iterator[list[R]]:
+    """Each batch's work, in order: in `jobs` worker processes when there is more than one batch and
+    more than one job, at most IN_FLIGHT batches a worker ahead of the caller (memory stays bounded),
+    the batches read in a helper thread; else in a helper thread, a batch ahead of the caller."""
+    from collections import deque
+
+    first = next(batches, None)
+    second = next(batches, None) if first is not None else None
+    begun = [batch for batch in (first, second) if batch is not None]
+    if second is None or (jobs or os.cpu_count() or 1) < 2:
+        yield from _ahead(work(batch) for batch in chain(begun, batches))
+        return
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    jobs = jobs or os.cpu_count() or 1
+    # spawn, not fork: a worker must not inherit this process's open SQLite connection and threads.
+    with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
+        pending: deque[Future[list[R]]] = deque(pool.submit(work, batch) for batch in begun)
+        for batch in _ahead(batches):
+            pending.append(pool.submit(work, batch))
+            if len(pending) >= IN_FLIGHT * jobs:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _ahead(batches: Iterator[list[T]]) -> Iterator[list[T]]:
