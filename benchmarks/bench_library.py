@@ -22,15 +22,16 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import overload
 
 from figures import Figure, show, write
 from pairs import CORPUS, HEADER, require_corpus
 from yuanwen.fingerprint import content_of, gram_hashes, key_of
-from yuanwen.library import Library, Metadata, first_line
+from yuanwen.library import Library
 from yuanwen.locate import locate
 from yuanwen.model import Document
 from yuanwen.normalize import normalize
@@ -60,21 +61,42 @@ def corpus_sentences() -> list[str]:
     ]
 
 
-def recombined_texts(count: int, chars: int = 3000, seed: int = 1) -> Iterator[str]:
-    """`count` texts of about `chars` characters: a numbered title, then paragraphs of 2-6 random corpus sentences."""
-    rng = random.Random(seed)
-    pool = corpus_sentences()
-    for number in range(count):
+class Recombined(Sequence[str]):
+    """`count` texts of about `chars` characters, each made when asked for (a million do not fit in
+    memory): a numbered title, then paragraphs of 2-6 random corpus sentences, seeded by its number."""
+
+    def __init__(self, count: int, chars: int = 3000, seed: int = 1) -> None:
+        self.count, self.chars, self.seed = count, chars, seed
+
+    def __len__(self) -> int:
+        return self.count
+
+    @overload
+    def __getitem__(self, number: int) -> str: ...
+    @overload
+    def __getitem__(self, number: slice) -> Sequence[str]: ...
+    def __getitem__(self, number: int | slice) -> str | Sequence[str]:
+        if isinstance(number, slice):
+            return [self[n] for n in range(*number.indices(self.count))]
+        if not 0 <= number < self.count:
+            raise IndexError(number)
+        rng = random.Random(self.seed * 1_000_000_007 + number)
+        pool = corpus_sentences()
         paragraphs: list[str] = []
         total = 0
-        while total < chars:
+        while total < self.chars:
             paragraph = "".join(rng.choice(pool) for _ in range(rng.randint(2, 6)))
             paragraphs.append(paragraph)
             total += len(paragraph)
-        yield f"第{seed}-{number}号文件\n" + "\n".join(paragraphs) + "\n"
+        return f"第{self.seed}-{number}号文件\n" + "\n".join(paragraphs) + "\n"
 
 
-def queries(texts: list[str], count: int, seed: int = 2) -> list[Query]:
+def recombined_texts(count: int, chars: int = 3000, seed: int = 1) -> Iterator[str]:
+    """The Recombined texts one after another."""
+    return iter(Recombined(count, chars, seed))
+
+
+def queries(texts: Sequence[str], count: int, seed: int = 2) -> list[Query]:
     """Reprints of four kinds in turn: a whole text edited, an excerpt, a booklet of three excerpts,
     and a commentary (text in no library) quoting two sentences each of two texts."""
     rng = random.Random(seed)
@@ -139,7 +161,7 @@ class Quotation:
 QUOTE_CHARS = 60
 
 
-def quotations(texts: list[str], count: int, seed: int = 3) -> list[Quotation]:
+def quotations(texts: Sequence[str], count: int, seed: int = 3) -> list[Quotation]:
     """Commentaries of foreign text, each quoting QUOTE_CHARS characters of one stored text (from a sentence start)."""
     rng = random.Random(seed)
     made: list[Quotation] = []
@@ -177,14 +199,23 @@ def _read_span(reprint: object, span: object) -> tuple[int, int]:
     return read.start, read.end
 
 
-def build(path: Path, texts: list[str]) -> tuple[float, float]:
-    """Import the texts into a new library; wall and CPU seconds."""
-    documents = ((Document(None, "txt", text), Metadata(title=first_line(text))) for text in texts)
-    wall, cpu = time.perf_counter(), time.process_time()
+def build(path: Path, texts: Iterable[str], jobs: int | None = None) -> tuple[float, float]:
+    """Import the texts into a new library as `library import` does (titled by their first lines, in
+    `jobs` worker processes); wall seconds, and CPU seconds of this process and its workers."""
+    documents = ((Path(f"{number}.txt"), Document(None, "txt", text)) for number, text in enumerate(texts))
+    wall, cpu = time.perf_counter(), _cpu_with_workers()
     with Library(path) as library:
-        for _ in library.add_many(documents):
+        for _ in library.import_documents(documents, jobs):
             pass
-    return time.perf_counter() - wall, time.process_time() - cpu
+    return time.perf_counter() - wall, _cpu_with_workers() - cpu
+
+
+def _cpu_with_workers() -> float:
+    """CPU seconds of this process and of its ended worker processes."""
+    import resource
+
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + workers.ru_utime + workers.ru_stime
 
 
 def size_on_disk(path: Path) -> int:
@@ -221,14 +252,15 @@ def find_times(path: Path, made: list[Query]) -> tuple[dict[str, list[float]], d
 KEYWORDS = ("粮食", "京津冀", "协同发展", "高质量发展", "京津冀协同发展", "生态文明建设", "乡村振兴", "新质生产力")
 
 
-def index_for_search(path: Path) -> tuple[float, float]:
-    """The first search, which indexes every text for keywords: its CPU seconds, and the bytes it added."""
+def index_for_search(path: Path) -> tuple[float, float, int]:
+    """The first search, which indexes every text for keywords: its wall and CPU seconds (workers
+    included), and the bytes it added."""
     before = size_on_disk(path)
     with Library(path) as library:
-        start = time.process_time()
-        library.search("粮", limit=1)
-        seconds = time.process_time() - start
-    return seconds, size_on_disk(path) - before
+        wall, cpu = time.perf_counter(), _cpu_with_workers()
+        library.search("粮食", limit=1)
+        wall, cpu = time.perf_counter() - wall, _cpu_with_workers() - cpu
+    return wall, cpu, size_on_disk(path) - before
 
 
 def search_times(path: Path) -> dict[str, float]:
@@ -308,54 +340,90 @@ def main() -> None:
     parser.add_argument("--chars", type=int, default=3000, help="characters per text (default 3,000)")
     parser.add_argument("--queries", type=int, default=300, help="reprints whose sources are looked for")
     parser.add_argument("--quotations", type=int, default=200, help="60-character quotations looked for")
+    parser.add_argument("--jobs", type=int, default=None, help="worker processes of the import (default: one a core)")
+    parser.add_argument("--library", type=Path, help="keep the library here (made if absent, else measured again)")
+    parser.add_argument("--no-search", action="store_true", help="leave out the keyword index and searches")
     parser.add_argument("--compare", action="store_true", help="also measure MinHash LSH and FTS5 trigram")
     args = parser.parse_args()
 
-    print(f"making {args.texts:,} texts of ~{args.chars:,} characters from the corpus (seeded)...", flush=True)
-    texts = list(recombined_texts(args.texts, args.chars))
-    text_bytes = sum(len(t.encode("utf-8")) for t in texts)
+    texts = Recombined(args.texts, args.chars)
     made = queries(texts, args.queries)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "library.sqlite3"
+    with tempfile.TemporaryDirectory(dir=args.library.parent if args.library else None) as folder:
+        path = args.library or Path(folder) / "library.sqlite3"
         figures: list[Figure] = []
-        wall, cpu = build(path, texts)
+        text_bytes = _imported(path, texts, args.jobs, figures)
         size = size_on_disk(path)
-        print(f"import: {args.texts / wall:,.0f} texts/s ({args.texts / cpu:,.0f} texts/s of CPU), {wall:.1f} s")
-        show(Figure("import, CPU seconds a text", cpu / args.texts, "s", target_value=1 / 2500), figures)
         print(f"size: {size / 1e6:,.0f} MB on disk for {text_bytes / 1e6:,.0f} MB of text: {size / text_bytes:.2f}x")
         show(Figure("size on disk", size / 1e6, "MB", text_bytes / 1e6, "UTF-8 text", 1.3), figures)
-        times, recall = find_times(path, made)
-        every = sorted(t for kind in times.values() for t in kind)
-        print(
-            f"find sources: median {_ms(statistics.median(every))}, "
-            f"p95 {_ms(every[int(0.95 * (len(every) - 1))])} over {len(every)} reprints"
-        )
-        for kind, kind_times in times.items():
-            kind_times.sort()
-            p90 = kind_times[int(0.9 * (len(kind_times) - 1))]
-            print(
-                f"  {kind:8} median {_ms(statistics.median(kind_times))}, p90 {_ms(p90)}, "
-                f"all sources found {recall[kind]:.0%}"
-            )
-            median = statistics.median(kind_times)
-            show(Figure(f"find sources, {kind}, median", median, "s", target_value=0.05), figures)
-            show(Figure(f"find sources, {kind}, p90", p90, "s", target_value=0.15), figures)
-            show(Figure(f"find sources, {kind}, missed", 100 * (1 - recall[kind]), "%", target_value=0.0), figures)
+        _sources_found(path, made, figures)
         share, quote_times = quotation_recall(path, quotations(texts, args.quotations))
         print(f"{QUOTE_CHARS}-character quotations in foreign text: {share:.0%} found, "
               f"median {_ms(statistics.median(quote_times))}")  # fmt: skip
         show(Figure(f"{QUOTE_CHARS}-character quotations, missed", 100 * (1 - share), "%", target_value=5), figures)
-        seconds, added = index_for_search(path)
-        print(f"keyword index, built by the first search: {args.texts / seconds:,.0f} texts/s of CPU, "
-              f"{added / text_bytes:.2f}x the text")  # fmt: skip
-        searched = search_times(path)
-        for keyword, seconds in searched.items():
-            print(f"  search “{keyword}”: {_ms(seconds)}")
-        show(Figure("keyword search, median", statistics.median(searched.values()), "s", target_value=0.05), figures)
+        if not args.no_search:
+            _searched(path, text_bytes, figures)
         write(f"library-{args.texts}", figures)
     if args.compare:
-        print(compare_minhash(texts, made), flush=True)
-        print(compare_trigram(texts), flush=True)
+        print(compare_minhash(list(texts), made), flush=True)
+        print(compare_trigram(list(texts)), flush=True)
+
+
+def _imported(path: Path, texts: Recombined, jobs: int | None, figures: list[Figure]) -> int:
+    """Import the texts unless the library holds them already (kept from a run before); their UTF-8 bytes."""
+    if path.exists():
+        with Library(path) as library:
+            print(f"the library kept at {path} holds {library.count():,} texts; not imported again")
+            return int(library._db.execute("SELECT sum(length(CAST(text AS BLOB))) FROM bodies").fetchone()[0])
+    text_bytes = 0
+
+    def tallied() -> Iterator[str]:
+        nonlocal text_bytes
+        for text in texts:
+            text_bytes += len(text.encode("utf-8"))
+            yield text
+
+    print(f"importing {len(texts):,} texts of ~{texts.chars:,} characters made from the corpus (seeded)...", flush=True)
+    wall, cpu = build(path, tallied(), jobs)
+    rates = f"{len(texts) / wall:,.0f} texts/s ({len(texts) / cpu:,.0f} texts/s of CPU, workers included)"
+    print(f"import: {rates}, {wall:.1f} s")
+    show(Figure("import, CPU seconds a text", cpu / len(texts), "s", target_value=2 / 2500), figures)
+    show(Figure("import, wall seconds a text", wall / len(texts), "s", target_value=1 / 2500), figures)
+    return text_bytes
+
+
+def _sources_found(path: Path, made: list[Query], figures: list[Figure]) -> None:
+    """The times to find each kind of reprint's sources, and the share found."""
+    times, recall = find_times(path, made)
+    every = sorted(t for kind in times.values() for t in kind)
+    print(
+        f"find sources: median {_ms(statistics.median(every))}, "
+        f"p95 {_ms(every[int(0.95 * (len(every) - 1))])} over {len(every)} reprints"
+    )
+    for kind, kind_times in times.items():
+        kind_times.sort()
+        p90 = kind_times[int(0.9 * (len(kind_times) - 1))]
+        print(
+            f"  {kind:8} median {_ms(statistics.median(kind_times))}, p90 {_ms(p90)}, "
+            f"all sources found {recall[kind]:.0%}"
+        )
+        median = statistics.median(kind_times)
+        show(Figure(f"find sources, {kind}, median", median, "s", target_value=0.05), figures)
+        show(Figure(f"find sources, {kind}, p90", p90, "s", target_value=0.15), figures)
+        show(Figure(f"find sources, {kind}, missed", 100 * (1 - recall[kind]), "%", target_value=0.0), figures)
+
+
+def _searched(path: Path, text_bytes: int, figures: list[Figure]) -> None:
+    """The keyword index built by a first search (its rate and size), and the searches' times."""
+    count = Library(path).count()
+    wall, cpu, added = index_for_search(path)
+    print(f"keyword index, built by the first search: {count / wall:,.0f} texts/s ({count / cpu:,.0f} texts/s of CPU), "
+          f"{added / text_bytes:.2f}x the text")  # fmt: skip
+    show(Figure("keyword index, CPU seconds a text", cpu / count, "s"), figures)
+    show(Figure("keyword index, size", added / 1e6, "MB", text_bytes / 1e6, "UTF-8 text"), figures)
+    searched = search_times(path)
+    for keyword, seconds in searched.items():
+        print(f"  search “{keyword}”: {_ms(seconds)}")
+    show(Figure("keyword search, median", statistics.median(searched.values()), "s", target_value=0.05), figures)
 
 
 if __name__ == "__main__":
