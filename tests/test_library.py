@@ -329,7 +329,7 @@ def test_a_version_2_library_gets_the_new_fingerprints_and_keeps_its_texts(tmp_p
         library.remove(text_id)
     with sqlite3.connect(lib) as db:
         db.execute("INSERT INTO grams(grams) VALUES('integrity-check')")
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
 
 
 def _stored_rows(path: Path) -> list[tuple[object, ...]]:

@@ -27,6 +27,7 @@ from itertools import chain, islice, pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from yuanwen import keywords
 from yuanwen.errors import YuanwenError
 from yuanwen.fingerprint import digest_and_fingerprints, fingerprints
 from yuanwen.model import Document
@@ -40,7 +41,10 @@ T = TypeVar("T")
 R = TypeVar("R")
 ENV_VAR = "YUANWEN_LIBRARY"
 FILE_NAME = "library.sqlite3"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+# The oldest version a reading command uses as it stands: version 4 changed the keyword index only,
+# which a search of an older library read-only does without (it reads the texts).
+READABLE_FROM = 3
 # "YWLB": marks the file as a yuanwen library, so a stray SQLite file is not taken for one.
 APPLICATION_ID = 0x59574C42
 # A fingerprint held by more texts than this is boilerplate; only the first this many are read,
@@ -93,9 +97,9 @@ _SCHEMA_1 = (
     "CREATE TABLE bodies (num INTEGER PRIMARY KEY, text TEXT NOT NULL)",
     "CREATE VIRTUAL TABLE grams USING fts5(tokens, content='', detail=none, tokenize='ascii')",
 )
-# Keyword search: each text's distinct pairs of characters (white space dropped), each a number
-# made of its two code points. Texts wait in `unsearched` until a search indexes them: indexing
-# takes ~1.6 ms of CPU a text, which at import would cut its rate six times (bench_library.py).
+# Keyword search (yuanwen.keywords): each text's distinct pairs of characters. Texts wait in
+# `unsearched` until a search indexes them: indexing takes ~1.6 ms of CPU a text, which at import
+# would cut its rate six times (bench_library.py).
 _SCHEMA_2 = (
     "CREATE VIRTUAL TABLE pairs USING fts5(tokens, content='', detail=none, tokenize='ascii')",
     "CREATE TABLE unsearched (num INTEGER PRIMARY KEY)",
@@ -119,9 +123,20 @@ def _fingerprint_all(db: sqlite3.Connection) -> None:
 # Fingerprints chosen by winnowing too (yuanwen.fingerprint): the index is made again from the
 # stored texts, which stay as they were (at 100,000 texts, ~1 minute, once).
 _SCHEMA_3 = ("INSERT INTO grams(grams) VALUES('delete-all')", _fingerprint_all)
+# The keyword index with tiers (yuanwen.keywords): made again from the stored texts by the next
+# search, as after an import; the texts stay as they were.
+_SCHEMA_4 = (
+    "INSERT INTO pairs(pairs) VALUES('delete-all')",
+    "INSERT INTO unsearched SELECT num FROM texts WHERE num NOT IN (SELECT num FROM unsearched)",
+)
 # Each step brings a library from version i to i + 1, in one transaction; none drops or rewrites
 # what a user stored (an index made from it may be made again).
-_MIGRATIONS: tuple[tuple[str | Callable[[sqlite3.Connection], None], ...], ...] = (_SCHEMA_1, _SCHEMA_2, _SCHEMA_3)
+_MIGRATIONS: tuple[tuple[str | Callable[[sqlite3.Connection], None], ...], ...] = (
+    _SCHEMA_1,
+    _SCHEMA_2,
+    _SCHEMA_3,
+    _SCHEMA_4,
+)
 _ENTRY_COLUMNS = "id, title, publisher, date, origin, format, chars, added"
 
 
@@ -197,10 +212,11 @@ class Hit:
 
 @dataclass(frozen=True)
 class SearchResult:
-    """How many texts hold a keyword, and the first of them."""
+    """How many texts hold a keyword (estimated, when not `exact`), and the first of them."""
 
     total: int
     hits: tuple[Hit, ...]
+    exact: bool = True
 
 
 @dataclass(frozen=True)
@@ -301,7 +317,8 @@ class Library:
         with library._errors():
             flags = "immutable=1" if immutable else "mode=ro"
             library._db = sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True, timeout=BUSY_SECONDS)
-            if library._pragma("user_version") != SCHEMA_VERSION or library._pragma("application_id") != APPLICATION_ID:
+            version = library._pragma("user_version")
+            if not READABLE_FROM <= version <= SCHEMA_VERSION or library._pragma("application_id") != APPLICATION_ID:
                 library.close()
                 raise LibraryError(f"这不是 yuanwen 资料库，或须先由本版 yuanwen 升级：{path}")
         return library
@@ -394,7 +411,7 @@ class Library:
             entry, (_, tokens) = self._entry_at(num), _digest_and_tokens(self._body(num))
             self._db.execute("INSERT INTO grams(grams, rowid, tokens) VALUES('delete', ?, ?)", (num, tokens))
             if self._db.execute("DELETE FROM unsearched WHERE num = ?", (num,)).rowcount == 0:
-                pairs = _pair_tokens(self._body(num))
+                pairs = keywords.pair_tokens(self._body(num))
                 self._db.execute("INSERT INTO pairs(pairs, rowid, tokens) VALUES('delete', ?, ?)", (num, pairs))
             self._db.execute("DELETE FROM bodies WHERE num = ?", (num,))
             self._db.execute("DELETE FROM texts WHERE num = ?", (num,))
@@ -407,33 +424,40 @@ class Library:
 
     def search(self, keyword: str, limit: int = 20) -> SearchResult:
         """The texts holding a keyword of any length, white space in the text ignored; those holding it
-        most often first, each with a snippet.
+        most often first (yuanwen.keywords), each with a snippet.
 
         Texts stored since the last search are indexed first when the library is open for writing;
-        open read-only, they are scanned. A keyword of one character scans every text."""
+        open read-only, they are scanned, and so is every text for a keyword of one character."""
         words = "".join(keyword.split())
         if not words:
             raise LibraryError("搜索词是空的")
         with self._errors():
             if self._writable:
                 self._index_unsearched()
-            ranked = [int(row[0]) for row in self._db.execute(_RANKED.format(among=_among(words)), (words,))]
-        hits = tuple(Hit(self._entry_at(num), _snippet(self._body(num), words)) for num in ranked[:limit])
-        return SearchResult(total=len(ranked), hits=hits)
+            unindexed = self._db.execute("SELECT 1 FROM unsearched LIMIT 1").fetchone() is not None
+            if len(words) >= 2 and not unindexed and self._pragma("user_version") == SCHEMA_VERSION:
+                found = keywords.ranked(self._db, words, limit, self._body)
+                hits = tuple(Hit(self._entry_at(n), s) for n, s in zip(found.nums, found.snippets, strict=True))
+                return SearchResult(found.total, hits, found.exact)
+            nums = keywords.scanned(self._db, words, unindexed)
+        hits = tuple(Hit(self._entry_at(num), keywords.snippet(self._body(num), words)) for num in nums[:limit])
+        return SearchResult(total=len(nums), hits=hits)
 
     def _index_unsearched(self) -> None:
-        """Index the texts stored since the last search for keywords, a batch per transaction."""
-        while True:
-            with self._transaction():
-                rows = self._db.execute(
-                    "SELECT u.num, b.text FROM unsearched u JOIN bodies b USING (num) ORDER BY u.num LIMIT ?", (BATCH,)
-                ).fetchall()
-                self._db.executemany(
-                    "INSERT INTO pairs (rowid, tokens) VALUES (?, ?)", ((num, _pair_tokens(text)) for num, text in rows)
-                )
-                self._db.executemany("DELETE FROM unsearched WHERE num = ?", ((num,) for num, _ in rows))
-            if len(rows) < BATCH:
-                return
+        """Index the texts stored since the last search for keywords: their tokens made in worker
+        processes when there are several batches, one transaction a batch."""
+        nums = [int(num) for (num,) in self._db.execute("SELECT num FROM unsearched ORDER BY num")]
+        if not nums:
+            return
+        # Bodies are read on a connection of their own: a helper thread reads while this one writes.
+        reader = sqlite3.connect(self.path, timeout=BUSY_SECONDS, check_same_thread=False)
+        try:
+            for rows in _in_parallel(keywords.indexed, _bodies(reader, nums), jobs=None):
+                with self._transaction():
+                    self._db.executemany("INSERT INTO pairs (rowid, tokens) VALUES (?, ?)", rows)
+                    self._db.executemany("DELETE FROM unsearched WHERE num = ?", ((num,) for num, _ in rows))
+        finally:
+            reader.close()
 
     def candidates(
         self,
@@ -581,7 +605,7 @@ class Library:
         version, application = self._pragma("user_version"), self._pragma("application_id")
         if version == 0 or application != APPLICATION_ID:
             raise LibraryError(f"这不是 yuanwen 资料库（或文件是空的）：{self.path}")
-        if current and version != SCHEMA_VERSION:
+        if current and not READABLE_FROM <= version <= SCHEMA_VERSION:
             raise LibraryError(f"资料库版本 {version} 不是 {SCHEMA_VERSION}，先导入一次以升级：{self.path}")
 
     def _pragma(self, name: str) -> int:
@@ -684,6 +708,13 @@ def _flattened(rows: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
         yield text_id, "".join(text.split())
 
 
+def _bodies(db: sqlite3.Connection, nums: list[int]) -> Iterator[list[tuple[int, str]]]:
+    """The texts of these numbers, a batch at a time."""
+    for batch in _chunks(nums):
+        rows = db.execute("SELECT num, text FROM bodies WHERE num IN (SELECT value FROM json_each(?))", (str(batch),))
+        yield [(int(num), str(text)) for num, text in rows]
+
+
 def _chunks(items: Iterable[T]) -> Iterator[list[T]]:
     iterator = iter(items)
     while batch := list(islice(iterator, BATCH)):
@@ -754,38 +785,6 @@ def _tokens(values: list[int]) -> str:
     return str(list(set(values)))[1:-1]
 
 
-# A text's characters without the white space a keyword ignores: line breaks, spaces, tabs, 全角空格
-# (the index drops all that str.split drops, so it holds every pair this leaves side by side).
-_FLAT = "text"
-for _space in (10, 13, 9, 32, 12288):
-    _FLAT = f"replace({_FLAT}, char({_space}), '')"
-# The texts holding the keyword (?1), those holding it most often first, then in store order.
-# A text is flattened only when it does not hold the keyword as printed (3 to 5 times faster), so a
-# text is ranked by the times it holds the keyword as printed, or else across line breaks.
-_RANKED = f"""SELECT num FROM (
-    SELECT num, CASE WHEN instr(text, ?1) > 0
-        THEN (length(text) - length(replace(text, ?1, ''))) / length(?1)
-        ELSE (length({_FLAT}) - length(replace({_FLAT}, ?1, ''))) / length(?1) END AS times
-    FROM bodies WHERE {{among}}
-) WHERE times > 0 ORDER BY times DESC, num"""
-
-
-def _among(words: str) -> str:
-    """Where a keyword's texts can be: those holding all its pairs of characters, and the unindexed."""
-    if len(words) < 2:
-        return "1"
-    pairs = " AND ".join(f'"{token}"' for token in _pair_tokens(words).split(", "))
-    return f"(num IN (SELECT rowid FROM pairs WHERE pairs MATCH '{pairs}') OR num IN (SELECT num FROM unsearched))"
-
-
-def _pair_tokens(text: str) -> str:
-    """A text's distinct pairs of characters, white space dropped, as FTS5 tokens (decimal numbers)."""
-    import numpy as np
-
-    codes = np.frombuffer("".join(text.split()).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-    return str(np.unique((codes[:-1] << 21) | codes[1:]).tolist())[1:-1]
-
-
 def first_line(text: str) -> str | None:
     """A text's first paragraph, shortened: the title of a text imported without one, whole though
     it was wrapped over lines (习近平在河北考察并主持召开深入推进京津冀协同发展 / 座谈会时强调)."""
@@ -795,16 +794,6 @@ def first_line(text: str) -> str | None:
         return None
     end = next((p for p in mapped.paragraph_starts if p > 0), len(mapped.content))
     return unwrapped(head[mapped.offsets[0] : mapped.offsets[end - 1] + 1])[:TITLE_CHARS]
-
-
-def _snippet(text: str, words: str, around: int = 20) -> str:
-    """The keyword in its text with a few characters either side, on one line."""
-    match = re.search(r"\s*".join(map(re.escape, words)), text)
-    if match is None:
-        return ""
-    before = "".join(text[max(0, match.start() - 2 * around) : match.start()].split())[-around:]
-    after = "".join(text[match.end() : match.end() + 2 * around].split())[:around]
-    return f"…{before}【{words}】{after}…"
 
 
 def _entry(row: Sequence[object]) -> Entry:

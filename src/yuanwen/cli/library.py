@@ -174,7 +174,8 @@ def search(library_file: Path | None, keyword: str, limit: int) -> None:
             click.echo(f"资料库中没有含“{keyword}”的原文。")
             return
         shown = f"，列出前 {len(result.hits)} 篇" if len(result.hits) < result.total else ""
-        click.echo(f"共 {result.total} 篇含“{keyword}”{shown}：")
+        # A common word in a large library is counted in part: the rest estimated (yuanwen.keywords).
+        click.echo(f"{'共' if result.exact else '约'} {result.total} 篇含“{keyword}”{shown}：")
         for hit in result.hits:
             click.echo(_entry_row(hit.entry))
             click.echo(f"    {hit.snippet}")

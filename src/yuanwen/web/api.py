@@ -120,7 +120,7 @@ async def check_state(request: Request, check_id: str) -> dict[str, Any]:
 @router.get(
     "/library",
     summary="列出或搜索文献库",
-    description="从 offset 起列出原文；给出 q 时列出含有该词的原文；total 为总数。",
+    description="从 offset 起列出原文；给出 q 时列出含有该词的原文；total 为总数（exact 为 false 时是估计数）。",
 )
 async def library(
     request: Request, q: str = "", offset: int = Query(0, ge=0, le=texts.MAX_OFFSET), limit: int = texts.PAGE_SIZE
@@ -128,7 +128,7 @@ async def library(
     """The texts from `offset` on, or with `q` those holding the keyword; `total` counts them all."""
     path = settings_of(request).library
     found = await anyio.to_thread.run_sync(texts.listing, path, q, offset, min(max(limit, 1), 1000))
-    return {"total": found.total, "texts": [_entry(e) for e in found.entries]}
+    return {"total": found.total, "exact": found.exact, "texts": [_entry(e) for e in found.entries]}
 
 
 @router.post(

@@ -27,6 +27,7 @@ class Listing:
     total: int
     entries: tuple[Entry, ...]
     snippets: tuple[str, ...] = ()
+    exact: bool = True
 
 
 def listing(path: Path, keyword: str, offset: int = 0, limit: int = PAGE_SIZE) -> Listing:
@@ -34,7 +35,8 @@ def listing(path: Path, keyword: str, offset: int = 0, limit: int = PAGE_SIZE) -
     with Library(path, create=False) as library:
         if keyword.strip():
             result = library.search(keyword, limit)
-            return Listing(result.total, tuple(h.entry for h in result.hits), tuple(h.snippet for h in result.hits))
+            hits = result.hits
+            return Listing(result.total, tuple(h.entry for h in hits), tuple(h.snippet for h in hits), result.exact)
         return Listing(library.count(), tuple(islice(library.entries(), offset, offset + limit)))
 
 
