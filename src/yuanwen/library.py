@@ -734,19 +734,20 @@ def _prepared_batch(items: list[tuple[Path, Document | str]]) -> list[tuple[Path
 def _in_parallel(work: Callable[[list[T]], list[R]], batches: Iterator[list[T]], jobs: int | None) -> Iterator[list[R]]:
     """Each batch's work, in order: in `jobs` worker processes when there is more than one batch and
     more than one job, at most IN_FLIGHT batches a worker ahead of the caller (memory stays bounded),
-    the batches read in a helper thread; else in a helper thread, a batch ahead of the caller."""
+    the batches read in a helper thread; else in a helper thread, a batch ahead of the caller (in a
+    daemon process too, such as a web worker's, which may start none)."""
     from collections import deque
 
     first = next(batches, None)
     second = next(batches, None) if first is not None else None
     begun = [batch for batch in (first, second) if batch is not None]
-    if second is None or (jobs or os.cpu_count() or 1) < 2:
+    jobs = jobs or os.cpu_count() or 1
+    if second is None or jobs < 2 or _daemon():
         yield from _ahead(work(batch) for batch in chain(begun, batches))
         return
     from concurrent.futures import Future, ProcessPoolExecutor
     from multiprocessing import get_context
 
-    jobs = jobs or os.cpu_count() or 1
     # spawn, not fork: a worker must not inherit this process's open SQLite connection and threads.
     with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
         pending: deque[Future[list[R]]] = deque(pool.submit(work, batch) for batch in begun)
@@ -756,6 +757,13 @@ def _in_parallel(work: Callable[[list[T]], list[R]], batches: Iterator[list[T]],
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+
+def _daemon() -> bool:
+    """Whether this is a daemon process, which may start no other."""
+    from multiprocessing import current_process
+
+    return bool(current_process().daemon)
 
 
 def _ahead(batches: Iterator[list[T]]) -> Iterator[list[T]]:
