@@ -148,6 +148,8 @@ def test_a_folder_with_bad_files_is_imported_and_they_are_reported(tmp_path: Pat
     assert len(skipped) == 3
     for name in ("image.bin", "empty.txt", "latin.txt"):
         assert any(name in line for line in skipped), name
+    again = run_cli("library", "--library", _lib(tmp_path), "import", "--jobs", "1", folder / "nested")
+    assert again.exit_code == 0 and "库中已有 1 篇" in again.stdout, again.output
 
 
 @pytest.mark.parametrize(

@@ -59,8 +59,9 @@ def add(library_file: Path | None, file: Path, title: str | None, day: str | Non
 
 @library_group.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="同时处理原文的进程数（默认：全部 CPU 核心）。")
 @click.pass_obj
-def import_files(library_file: Path | None, paths: tuple[Path, ...]) -> None:
+def import_files(library_file: Path | None, paths: tuple[Path, ...], jobs: int | None) -> None:
     """导入文件或文件夹中的全部文件；无法读取的文件逐个报告并跳过。"""
     from yuanwen.errors import YuanwenError
     from yuanwen.extract import files_in, read_each
@@ -74,7 +75,7 @@ def import_files(library_file: Path | None, paths: tuple[Path, ...]) -> None:
             library.check_integrity()
             try:
                 with click.progressbar(length=len(files), label="导入", file=sys.stderr) as bar:
-                    for result in library.import_documents(read_each(files)):
+                    for result in library.import_documents(read_each(files), jobs):
                         bar.update(1)
                         tally.count(result)
                 total = library.count()
