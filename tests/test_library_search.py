@@ -9,6 +9,7 @@ import pytest
 
 from conftest import EXAMPLES, run_cli
 from yuanwen import keywords
+from yuanwen import library as library_module
 from yuanwen.library import BATCH, SCHEMA_VERSION, Library, Metadata
 from yuanwen.model import Document
 
@@ -169,3 +170,26 @@ def test_a_version_3_library_is_read_as_it_stands_and_upgraded_by_a_search(tmp_p
 def _untiered(text: str) -> str:
     """A text's pairs as version 3 indexed them (no tiers)."""
     return ", ".join(token for token in keywords.pair_tokens(text).split(", ") if int(token) < 1 << 42)
+
+
+def test_two_searches_indexing_at_once_index_each_text_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _library(tmp_path)
+    bodies = library_module._bodies
+
+    def another_search_first(db: sqlite3.Connection, nums: list[int]) -> object:
+        monkeypatch.setattr(library_module, "_bodies", bodies)
+        with Library(path) as other:  # indexes every text while this search has read what waits
+            assert other.search("协同", limit=1).total == 4
+        return bodies(db, nums)
+
+    monkeypatch.setattr(library_module, "_bodies", another_search_first)
+    with Library(path) as library:
+        assert library.search("协同", limit=9).total == 4
+    once = _library(tmp_path / "once")
+    with Library(once) as library:
+        library.search("协同", limit=1)
+    with sqlite3.connect(path) as db, sqlite3.connect(once) as reference:
+        db.execute("INSERT INTO pairs(pairs) VALUES('integrity-check')")
+        # The index as one search makes it: no second copy of any text's pairs.
+        segments = "SELECT count(*), sum(length(block)) FROM pairs_data"
+        assert db.execute(segments).fetchone() == reference.execute(segments).fetchone()

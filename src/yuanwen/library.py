@@ -454,8 +454,10 @@ class Library:
         try:
             for rows in _in_parallel(keywords.indexed, _bodies(reader, nums), jobs=None):
                 with self._transaction():
+                    # Only those still waiting: another process's search may have indexed some since.
+                    waiting = "DELETE FROM unsearched WHERE num = ?"
+                    rows = [row for row in rows if self._db.execute(waiting, (row[0],)).rowcount]
                     self._db.executemany("INSERT INTO pairs (rowid, tokens) VALUES (?, ?)", rows)
-                    self._db.executemany("DELETE FROM unsearched WHERE num = ?", ((num,) for num, _ in rows))
         finally:
             reader.close()
 
