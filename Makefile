@@ -56,7 +56,9 @@ bench: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python benchmarks/bench_compile.py
 
 # The library at a million texts (issue 21): import, size, sources and quotations found, keyword
-# search; an hour or more on two cores. Writes benchmarks/out/library-1000000.json.
+# search; ~15 GB under /tmp, an hour or more on two cores (on a loaded machine the import took 28
+# minutes and the keyword index, built by the first search, over an hour). Writes
+# benchmarks/out/library-1000000.json; `--library FILE` with `--no-search`, then `--no-find`, splits it in two runs.
 bench-million: $(STAMP)
 	$(BIN)/python benchmarks/bench_library.py --texts 1000000 --queries 300
 
