@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from conftest import CORPUS, EXAMPLES, TEXT_FILES, needs_corpus, run_cli
 from yuanwen import library as library_module
-from yuanwen.extract import read_document
+from yuanwen.extract import read_document, read_each
 from yuanwen.fingerprint import content_of, gram_hashes, key_of
 from yuanwen.library import (
     APPLICATION_ID,
@@ -125,6 +125,26 @@ def test_an_import_in_worker_processes_stores_what_one_process_stores(tmp_path: 
     assert len(added) == len(texts) and not added[5].new and added[5].id == added[3].id
     # The 10th text is the 9th stored: the 6th was the 4th again.
     assert [title for _, title, _ in rows][:2] == ["第0号文件", "第1号文件"] and grams == [(9,)]
+
+
+def test_files_read_in_worker_processes_are_stored_as_files_read_here(tmp_path: Path) -> None:
+    """An import of more files than a batch, read by worker processes: what one process stores."""
+    folder = tmp_path / "files"
+    folder.mkdir()
+    for n in range(library_module.BATCH + 30):
+        (folder / f"{n:04}.txt").write_text(f"第{n}号文件\n关于{n}的通知，第{n * 3}条。\n", encoding="utf-8")
+    (folder / "0007.txt").write_bytes(b"")
+    files = sorted(folder.iterdir())
+    stored = {}
+    for jobs in (1, 2):
+        with Library(tmp_path / f"jobs{jobs}" / FILE_NAME) as library:
+            results = list(library.import_files(files, read_each, jobs=jobs))
+            rows = library._db.execute("SELECT t.id, t.title, t.origin, b.text FROM texts t JOIN bodies b USING (num)")
+            stored[jobs] = ([(r.path, r.added, r.error) for r in results], rows.fetchall())
+    assert stored[1] == stored[2]
+    outcomes, rows = stored[2]
+    empty = next(outcome for outcome in outcomes if outcome[0].name == "0007.txt")
+    assert len(rows) == len(files) - 1 and empty[1] is None and "空" in (empty[2] or "")
 
 
 def _a_fingerprint(text: str) -> int:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 from itertools import chain, islice, pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 R = TypeVar("R")
+# Reads files lazily, each as its document or the one line saying why it cannot be (yuanwen.extract.read_each).
+Reader = Callable[[Iterable[Path]], Iterable[tuple[Path, Document | str]]]
 ENV_VAR = "YUANWEN_LIBRARY"
 FILE_NAME = "library.sqlite3"
 SCHEMA_VERSION = 4
@@ -358,8 +361,18 @@ class Library:
         `read` is lazy (yuanwen.extract.read_each): files are read in a helper thread and titled and
         fingerprinted in `jobs` worker processes while this one stores the batch before; a file that
         cannot be read never ends the import."""
+        return self._import(_in_parallel(_prepared_batch, _chunks(read), jobs))
+
+    def import_files(self, paths: Iterable[Path], read: Reader, jobs: int | None = None) -> Iterator[Imported]:
+        """Store each file, read by `read` (yuanwen.extract.read_each), as import_documents does; the
+        files are read in the worker processes too (a PDF or Word file takes far longer to read than
+        to fingerprint), a batch of files each."""
+        return self._import(_in_parallel(partial(_read_batch, read), _chunks(paths), jobs))
+
+    def _import(self, prepared: Iterator[list[tuple[Path, _Prepared | str]]]) -> Iterator[Imported]:
+        """Store each batch of prepared documents in a transaction, saying what became of each file."""
         new = 0
-        for batch in _in_parallel(_prepared_batch, _chunks(read), jobs):
+        for batch in prepared:
             yield from (Imported(path, None, outcome) for path, outcome in batch if isinstance(outcome, str))
             readable = [(path, outcome) for path, outcome in batch if not isinstance(outcome, str)]
             results = self._store([item for _, item in readable]) if readable else []
@@ -731,6 +744,11 @@ def _prepare_batch(items: list[tuple[Document, Metadata]]) -> list[_Prepared]:
 def _prepared_batch(items: list[tuple[Path, Document | str]]) -> list[tuple[Path, _Prepared | str]]:
     """A batch of documents read for an import, ready to store (run in a worker process)."""
     return [_prepared(path, document) for path, document in items]
+
+
+def _read_batch(read: Reader, paths: list[Path]) -> list[tuple[Path, _Prepared | str]]:
+    """A batch of files read and ready to store (run in a worker process)."""
+    return _prepared_batch(list(read(paths)))
 
 
 def _in_parallel(work: Callable[[list[T]], list[R]], batches: Iterator[list[T]], jobs: int | None) -> Iterator[list[R]]:

@@ -75,7 +75,7 @@ def import_files(library_file: Path | None, paths: tuple[Path, ...], jobs: int |
             library.check_integrity()
             try:
                 with click.progressbar(length=len(files), label="导入", file=sys.stderr) as bar:
-                    for result in library.import_documents(read_each(files), jobs):
+                    for result in library.import_files(files, read_each, jobs):
                         bar.update(1)
                         tally.count(result)
                 total = library.count()
