@@ -80,9 +80,15 @@ def test_a_killed_import_loses_nothing_committed_and_can_be_finished(folder: Pat
     while _committed(library) < 2 * BATCH and time.monotonic() < deadline:
         time.sleep(0.01)
     assert process.poll() is None, "the import ended before it could be killed"
+    workers = _children(process.pid)
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert process.returncode == -signal.SIGKILL
+    assert workers, "the import prepared its texts in no worker process"
+    deadline = time.monotonic() + 30  # each worker looks for its parent every second
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if _alive(pid)], "a worker outlived the killed import"
 
     _consistent(library)
     stored = _complete_and_searchable(library)
@@ -95,6 +101,20 @@ def test_a_killed_import_loses_nothing_committed_and_can_be_finished(folder: Pat
     assert f"新增 {FILES - stored} 篇，库中已有 {stored} 篇" in out
     _consistent(library)
     assert _complete_and_searchable(library) == FILES
+
+
+def _children(pid: int) -> list[int]:
+    """The processes a process started (Linux's /proc)."""
+    found = Path(f"/proc/{pid}/task").glob("*/children")
+    return [int(child) for path in found for child in path.read_text().split()]
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process is still running (a zombie, ended but not yet reaped, is not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return False
 
 
 def test_two_processes_importing_at_once_store_each_text_once(folder: Path, tmp_path: Path) -> None:

@@ -768,8 +768,11 @@ def _in_parallel(work: Callable[[list[T]], list[R]], batches: Iterator[list[T]],
     from concurrent.futures import Future, ProcessPoolExecutor
     from multiprocessing import get_context
 
-    # spawn, not fork: a worker must not inherit this process's open SQLite connection and threads.
-    with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
+    from yuanwen.workers import bound_to
+
+    # spawn, not fork: a worker must not inherit this process's open SQLite connection and threads;
+    # bound to this process, so that a killed import leaves no worker behind.
+    with ProcessPoolExecutor(jobs, get_context("spawn"), bound_to, (os.getpid(),)) as pool:
         pending: deque[Future[list[R]]] = deque(pool.submit(work, batch) for batch in begun)
         for batch in _ahead(batches):
             pending.append(pool.submit(work, batch))

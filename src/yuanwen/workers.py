@@ -106,14 +106,19 @@ class Worker(Generic[Answer]):
 
 def _serve(connection: Connection, start: Start, args: tuple[Any, ...], parent: int) -> None:
     """A worker process's main loop: build the server of jobs, then answer each job until told to stop."""
-    threading.Thread(target=_watch, args=(parent,), daemon=True, name="yuanwen-watch").start()
-    # Ctrl-C is the parent's to handle: it lets the jobs in hand finish, then stops its workers.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    bound_to(parent)
     handle = start(*args)
     with contextlib.suppress(EOFError, OSError):  # the parent gone: nothing is left to answer
         connection.send(READY)
         while (job := connection.recv()) is not None:
             connection.send(handle(job))
+
+
+def bound_to(parent: int) -> None:
+    """Make this worker process end once its parent is gone, and leave Ctrl-C to the parent (which
+    lets the jobs in hand finish, then stops its workers); also a process pool's initializer."""
+    threading.Thread(target=_watch, args=(parent,), daemon=True, name="yuanwen-watch").start()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _watch(parent: int) -> None:
