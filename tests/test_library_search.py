@@ -174,15 +174,16 @@ def _untiered(text: str) -> str:
 
 def test_two_searches_indexing_at_once_index_each_text_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _library(tmp_path)
-    bodies = library_module._bodies
+    bodies = library_module._unsearched_bodies
 
-    def another_search_first(db: sqlite3.Connection, nums: list[int]) -> object:
-        monkeypatch.setattr(library_module, "_bodies", bodies)
-        with Library(path) as other:  # indexes every text while this search has read what waits
+    def another_search_first(db: sqlite3.Connection) -> object:
+        waiting = list(bodies(db))  # this search has read what waits; another indexes it all meanwhile
+        monkeypatch.setattr(library_module, "_unsearched_bodies", bodies)
+        with Library(path) as other:
             assert other.search("协同", limit=1).total == 4
-        return bodies(db, nums)
+        return iter(waiting)
 
-    monkeypatch.setattr(library_module, "_bodies", another_search_first)
+    monkeypatch.setattr(library_module, "_unsearched_bodies", another_search_first)
     with Library(path) as library:
         assert library.search("协同", limit=9).total == 4
     once = _library(tmp_path / "once")

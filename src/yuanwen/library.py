@@ -459,13 +459,12 @@ class Library:
     def _index_unsearched(self) -> None:
         """Index the texts stored since the last search for keywords: their tokens made in worker
         processes when there are several batches, one transaction a batch."""
-        nums = [int(num) for (num,) in self._db.execute("SELECT num FROM unsearched ORDER BY num")]
-        if not nums:
+        if self._db.execute("SELECT 1 FROM unsearched LIMIT 1").fetchone() is None:
             return
         # Bodies are read on a connection of their own: a helper thread reads while this one writes.
         reader = sqlite3.connect(self.path, timeout=BUSY_SECONDS, check_same_thread=False)
         try:
-            for rows in _in_parallel(keywords.indexed, _bodies(reader, nums), jobs=None):
+            for rows in _in_parallel(keywords.indexed, _unsearched_bodies(reader), jobs=None):
                 with self._transaction():
                     # Only those still waiting: another process's search may have indexed some since.
                     waiting = "DELETE FROM unsearched WHERE num = ?"
@@ -723,11 +722,13 @@ def _flattened(rows: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
         yield text_id, "".join(text.split())
 
 
-def _bodies(db: sqlite3.Connection, nums: list[int]) -> Iterator[list[tuple[int, str]]]:
-    """The texts of these numbers, a batch at a time."""
-    for batch in _chunks(nums):
-        rows = db.execute("SELECT num, text FROM bodies WHERE num IN (SELECT value FROM json_each(?))", (str(batch),))
+def _unsearched_bodies(db: sqlite3.Connection) -> Iterator[list[tuple[int, str]]]:
+    """The texts waiting to be indexed for keywords, with their numbers, a batch at a time."""
+    last = 0
+    query = "SELECT u.num, b.text FROM unsearched u JOIN bodies b USING (num) WHERE u.num > ? ORDER BY u.num LIMIT ?"
+    while rows := db.execute(query, (last, BATCH)).fetchall():
         yield [(int(num), str(text)) for num, text in rows]
+        last = rows[-1][0]
 
 
 def _chunks(items: Iterable[T]) -> Iterator[list[T]]:
