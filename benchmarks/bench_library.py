@@ -385,8 +385,10 @@ def main() -> None:
             _quotations_found(path, quotations(texts, args.quotations), figures)
         if not args.no_search:
             _searched(path, text_bytes, figures)
-        parts = "" if not (args.no_find or args.no_search) else "-search" if args.no_find else "-found"
-        write(f"library-{args.texts}{parts}", figures)
+        # A run of part of it is named by what it measured: library-N-found.json, -search, -import.
+        done = [name for name, out in (("found", args.no_find), ("search", args.no_search)) if not out]
+        part = "" if len(done) == 2 else f"-{done[0]}" if done else "-import"
+        write(f"library-{args.texts}{part}", figures)
     if args.compare:
         print(compare_minhash(list(texts), made), flush=True)
         print(compare_trigram(list(texts)), flush=True)
