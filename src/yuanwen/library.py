@@ -49,10 +49,11 @@ POSTINGS_CAP = 32
 # number of texts holding it: one fingerprint no other text holds, or several shared by few. A
 # text sharing only boilerplate (sentences found in dozens of texts) is not worth aligning.
 MIN_SCORE = 1.0
-# Postings of this many fingerprints are remembered by an open library (a few MB), while its data
-# is unchanged: an audit's reprints share their sources' boilerplate, so a worker reads each
-# fingerprint's texts about once (1,000 benchmark reprints: 177,181 look-ups of 80,372 values).
-POSTINGS_REMEMBERED = 20_000
+# Postings of this many fingerprints are remembered by an open library (~19 MB), while its data
+# is unchanged: an audit's reprints share their sources' boilerplate. Measured on the 1,000
+# benchmark reprints (benchmarks/bench_audit.py), a worker of two looking up 109,643 fingerprints:
+# 23% remembered at 20,000, 40% at 65,536, and no more however many.
+POSTINGS_REMEMBERED = 65_536
 # Each fingerprint of a JSON list (?1) with its first ?2 texts, their numbers joined by commas.
 _POSTINGS = """SELECT j.value, (SELECT group_concat(rowid) FROM
     (SELECT rowid FROM grams WHERE grams MATCH '"' || j.value || '"' LIMIT ?2)) FROM json_each(?1) j"""
