@@ -19,7 +19,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
-from itertools import pairwise
+from itertools import compress, pairwise, repeat
+from operator import le
 from typing import TYPE_CHECKING, NamedTuple
 
 import fast_diff_match_patch as dmp
@@ -185,28 +186,28 @@ def _gram_anchors(
     place there, taken every GRAM characters of a range where they are unique; by position in the source."""
     a, b = source.content[a0:a1], reprint.content[b0:b1]
     size = len(a) + len(b)
-    pairs = _anchors_large(a, b, once) if in_bulk(size) else _anchors_small(a, b, once)
-    return [(a0 + x, b0 + y, GRAM) for x, y in pairs]  # both give them in source order
+    return (_anchors_large if in_bulk(size) else _anchors_small)(a, b, once, a0, b0)  # both in source order
 
 
 def _chain(a: str, b: str, anchors: list[_Anchor]) -> list[_Block]:
     """The longest chain of anchors in order in both texts, those on one diagonal joined."""
     blocks: list[_Block] = []
-    grown: _Anchor | None = None  # the block being joined to, made a _Block once it is done
+    # The block being joined to, as plain numbers (tens of thousands of anchors join at a million
+    # characters): where it starts in each text and where it ends in the source; size 0: none yet.
+    start_a = start_b = end_a = 0
     for i in _longest_chain([anchor[1] for anchor in anchors]):
         x, y, size = anchors[i]
-        if grown is not None:
-            last_a, last_b, last_size = grown
-            end_a, end_b = last_a + last_size, last_b + last_size
-            if x - y == last_a - last_b and (x <= end_a or a[end_a:x] == b[end_b:y]):
-                grown = (last_a, last_b, max(end_a, x + size) - last_a)
+        if end_a > start_a:
+            end_b = end_a - start_a + start_b
+            if x - y == start_a - start_b and (x <= end_a or a[end_a:x] == b[end_b:y]):
+                end_a = max(end_a, x + size)
                 continue
             if x < end_a or y < end_b:
                 continue
-            blocks.append(_Block(*grown))
-        grown = (x, y, size)
-    if grown is not None:
-        blocks.append(_Block(*grown))
+            blocks.append(_Block(start_a, start_b, end_a - start_a))
+        start_a, start_b, end_a = x, y, x + size
+    if end_a > start_a:
+        blocks.append(_Block(start_a, start_b, end_a - start_a))
     return blocks
 
 
@@ -232,11 +233,11 @@ def _paragraph_edge(text: TextMap, at: int) -> bool:
     return at in (0, len(text.content)) or (i < len(starts) and starts[i] == at)
 
 
-def _anchors_small(a: str, b: str, once: tuple[bool, bool]) -> list[tuple[int, int]]:
-    """The anchors of short texts, from dictionaries of their GRAM-grams."""
+def _anchors_small(a: str, b: str, once: tuple[bool, bool], a0: int, b0: int) -> list[_Anchor]:
+    """The anchors of short texts starting at a0 and b0, from dictionaries of their GRAM-grams."""
     grams_a, grams_b = _kgrams(a, once[0]), _kgrams(b, once[1])
     return [
-        (x, grams_b[gram])
+        (a0 + x, b0 + grams_b[gram], GRAM)
         for gram, x in grams_a.items()
         if gram in grams_b and (x if once[0] else grams_b[gram]) % GRAM == 0
     ]
@@ -266,8 +267,8 @@ def _once(pieces: Iterable[tuple[str, int]]) -> dict[str, int]:
     return {piece: position for piece, position in first.items() if piece not in repeated}
 
 
-def _anchors_large(a: str, b: str, once: tuple[bool, bool]) -> list[tuple[int, int]]:
-    """The anchors of long texts, from 64-bit hashes of their GRAM-grams (same result).
+def _anchors_large(a: str, b: str, once: tuple[bool, bool], a0: int, b0: int) -> list[_Anchor]:
+    """The anchors of long texts starting at a0 and b0, from 64-bit hashes of their GRAM-grams (same result).
 
     Only the grams every GRAM characters of the sampled text (a, or b when a's need not be unique)
     can anchor: those few are sorted and counted among the sorted grams of each text in turn, each
@@ -306,7 +307,8 @@ def _anchors_large(a: str, b: str, once: tuple[bool, bool]) -> list[tuple[int, i
     same = np.ones(len(xs), dtype=bool)
     for k in range(GRAM):
         same &= codes_a[xs + k] == codes_b[ys + k]
-    return list(zip(xs[same].tolist(), ys[same].tolist(), strict=True))
+    xs, ys = xs[same] + a0, ys[same] + b0
+    return list(zip(xs.tolist(), ys.tolist(), repeat(GRAM, len(xs)), strict=True))
 
 
 def _bounds(ordered: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -317,19 +319,27 @@ def _bounds(ordered: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.nda
 
 
 def _longest_chain(values: list[int]) -> list[int]:
-    """Indices of a longest strictly increasing subsequence of values (patience sorting)."""
+    """Indices of a longest strictly increasing subsequence of values (patience sorting).
+
+    Each run of values that rises past every pile is appended whole: anchors come nearly all in
+    order, so a million characters' 58,000 take ~500 searches instead of one each (16 → 8 ms)."""
     tails: list[int] = []
     tail_index: list[int] = []
     previous = [-1] * len(values)
-    for i, value in enumerate(values):
-        j = bisect_left(tails, value)
-        if j == len(tails):
-            tails.append(value)
-            tail_index.append(i)
-        else:
-            tails[j] = value
+    rises = [0, *compress(range(1, len(values)), map(le, values[1:], values)), len(values)]
+    for start, end in pairwise(rises):
+        i = start
+        while i < end and tails and values[i] <= tails[-1]:
+            j = bisect_left(tails, values[i])
+            tails[j] = values[i]
             tail_index[j] = i
-        previous[i] = tail_index[j - 1] if j else -1
+            previous[i] = tail_index[j - 1] if j else -1
+            i += 1
+        if i < end:  # the rest of the run rises past every pile
+            previous[i] = tail_index[-1] if tail_index else -1
+            previous[i + 1 : end] = range(i, end - 1)
+            tails.extend(values[i:end])
+            tail_index.extend(range(i, end))
     chain: list[int] = []
     i = tail_index[-1] if tail_index else -1
     while i >= 0:
