@@ -19,7 +19,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
-from itertools import compress, pairwise, repeat
+from itertools import compress, pairwise
 from operator import le
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -51,9 +51,13 @@ _FILTER = 8
 _OPS: dict[str, Op] = {"=": "equal", "-": "delete", "+": "insert"}
 
 
-# An anchor: source place, reprint place, size (a plain tuple: tens of thousands are made for a
-# million characters, and most are joined into blocks).
-_Anchor = tuple[int, int, int]
+class _Anchors(NamedTuple):
+    """Anchors in order of their source places, as three lists (tens of thousands are made for a
+    million characters, most to be joined into blocks: lists made in C, not a tuple each)."""
+
+    a: list[int]
+    b: list[int]
+    size: list[int]
 
 
 class _Block(NamedTuple):
@@ -152,7 +156,7 @@ def _first_copy(source: TextMap, reprint: TextMap, a0: int, a1: int, b0: int, b1
     return max(chains, key=len)
 
 
-def _anchors(source: TextMap, reprint: TextMap, a0: int, a1: int, b0: int, b1: int) -> list[_Anchor]:
+def _anchors(source: TextMap, reprint: TextMap, a0: int, a1: int, b0: int, b1: int) -> _Anchors:
     """Unique GRAM-grams and unique whole paragraphs of the two ranges, by position in the source."""
     grams = _gram_anchors(source, reprint, a0, a1, b0, b1, (True, True))
     in_reprint = _unique_paragraphs(reprint, b0, b1)
@@ -164,27 +168,31 @@ def _anchors(source: TextMap, reprint: TextMap, a0: int, a1: int, b0: int, b1: i
     return _in_order(grams, sorted(paragraphs, key=lambda anchor: (anchor[0], -anchor[2])))
 
 
-def _in_order(grams: list[_Anchor], others: list[_Anchor]) -> list[_Anchor]:
+def _in_order(grams: _Anchors, others: list[tuple[int, int, int]]) -> _Anchors:
     """Grams (in source order, one at a place) and other anchors (sorted) merged by place in the
     source, the longer first at one place and grams before others as long: as sorting all of them
     would give them, without a key computed for each of tens of thousands of grams."""
     if not others:
         return grams
-    starts = [gram[0] for gram in grams]
-    merged: list[_Anchor] = []
+    a: list[int] = []
+    b: list[int] = []
+    sizes: list[int] = []
     done = 0
-    for anchor in others:
-        at = (bisect_left if anchor[2] > GRAM else bisect_right)(starts, anchor[0])
-        merged.extend(grams[done:at])
-        merged.append(anchor)
+    for x, y, size in others:
+        at = (bisect_left if size > GRAM else bisect_right)(grams.a, x)
+        a += grams.a[done:at]
+        b += grams.b[done:at]
+        sizes += grams.size[done:at]
+        a.append(x)
+        b.append(y)
+        sizes.append(size)
         done = at
-    merged.extend(grams[done:])
-    return merged
+    return _Anchors(a + grams.a[done:], b + grams.b[done:], sizes + grams.size[done:])
 
 
 def _gram_anchors(
     source: TextMap, reprint: TextMap, a0: int, a1: int, b0: int, b1: int, once: tuple[bool, bool]
-) -> list[_Anchor]:
+) -> _Anchors:
     """GRAM-grams of the two ranges found in both, each unique in its range (once) or at its first
     place there, taken every GRAM characters of a range where they are unique; by position in the source."""
     a, b = source.content[a0:a1], reprint.content[b0:b1]
@@ -192,14 +200,14 @@ def _gram_anchors(
     return (_anchors_large if in_bulk(size) else _anchors_small)(a, b, once, a0, b0)  # both in source order
 
 
-def _chain(a: str, b: str, anchors: list[_Anchor]) -> list[_Block]:
+def _chain(a: str, b: str, anchors: _Anchors) -> list[_Block]:
     """The longest chain of anchors in order in both texts, those on one diagonal joined."""
     blocks: list[_Block] = []
     # The block being joined to, as plain numbers (tens of thousands of anchors join at a million
     # characters): where it starts in each text and where it ends in the source; size 0: none yet.
     start_a = start_b = end_a = 0
-    for i in _longest_chain([anchor[1] for anchor in anchors]):
-        x, y, size = anchors[i]
+    for i in _longest_chain(anchors.b):
+        x, y, size = anchors.a[i], anchors.b[i], anchors.size[i]
         if end_a > start_a:
             end_b = end_a - start_a + start_b
             if x - y == start_a - start_b and (x <= end_a or a[end_a:x] == b[end_b:y]):
@@ -236,14 +244,15 @@ def _paragraph_edge(text: TextMap, at: int) -> bool:
     return at in (0, len(text.content)) or (i < len(starts) and starts[i] == at)
 
 
-def _anchors_small(a: str, b: str, once: tuple[bool, bool], a0: int, b0: int) -> list[_Anchor]:
+def _anchors_small(a: str, b: str, once: tuple[bool, bool], a0: int, b0: int) -> _Anchors:
     """The anchors of short texts starting at a0 and b0, from dictionaries of their GRAM-grams."""
     grams_a, grams_b = _kgrams(a, once[0]), _kgrams(b, once[1])
-    return [
-        (a0 + x, b0 + grams_b[gram], GRAM)
+    kept = [
+        (x, grams_b[gram])
         for gram, x in grams_a.items()
         if gram in grams_b and (x if once[0] else grams_b[gram]) % GRAM == 0
     ]
+    return _Anchors([a0 + x for x, _ in kept], [b0 + y for _, y in kept], [GRAM] * len(kept))
 
 
 def _kgrams(text: str, once: bool) -> dict[str, int]:
@@ -270,7 +279,7 @@ def _once(pieces: Iterable[tuple[str, int]]) -> dict[str, int]:
     return {piece: position for piece, position in first.items() if piece not in repeated}
 
 
-def _anchors_large(a: str, b: str, once: tuple[bool, bool], a0: int, b0: int) -> list[_Anchor]:
+def _anchors_large(a: str, b: str, once: tuple[bool, bool], a0: int, b0: int) -> _Anchors:
     """The anchors of long texts starting at a0 and b0, from 64-bit hashes of their GRAM-grams (same result).
 
     Only the grams every GRAM characters of the sampled text (a, or b when a's need not be unique)
@@ -308,8 +317,7 @@ def _anchors_large(a: str, b: str, once: tuple[bool, bool], a0: int, b0: int) ->
     same = np.ones(len(xs), dtype=bool)
     for k in range(GRAM):
         same &= codes_a[xs + k] == codes_b[ys + k]
-    xs, ys = xs[same] + a0, ys[same] + b0
-    return list(zip(xs.tolist(), ys.tolist(), repeat(GRAM, len(xs)), strict=True))
+    return _Anchors((xs[same] + a0).tolist(), (ys[same] + b0).tolist(), [GRAM] * int(same.sum()))
 
 
 def _among(hashes: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
