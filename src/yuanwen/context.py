@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -122,12 +122,21 @@ class Context:
         self._body_source, self._body_reprint = _body(alignment)
         self._leaders, self._standing, self._acts = patterns.leaders, patterns.standing, patterns.acts
         self._foreign, self._foreign_names = patterns.foreign, patterns.foreign_names
+        # Each condition's test once looked up, and each window's words once cut: the rules ask
+        # several conditions of a difference, which cut the same window around it.
+        self._tests: dict[str, tuple[Callable[[Difference], bool], bool]] = {}
+        self._cut: dict[tuple[int, int, int], list[Token]] = {}
 
     def holds(self, condition: str, diff: Difference) -> bool:
         """Whether a rule's condition (possibly "not X") holds for a difference."""
-        name = condition.removeprefix("not ").strip()
-        value: bool = getattr(self, name)(diff)
-        return not value if condition.startswith("not ") else value
+        test = self._tests.get(condition)
+        if test is None:
+            test = self._tests[condition] = (
+                getattr(self, condition.removeprefix("not ").strip()),
+                condition.startswith("not "),
+            )
+        value = test[0](diff)
+        return not value if test[1] else value
 
     def width_only(self, diff: Difference) -> bool:
         a, b = self._texts(diff)
@@ -282,7 +291,7 @@ class Context:
         if len(word) > _SHORT_WORD:
             return True
         window = Span(max(0, word.start - _TERM_WINDOW), min(len(content), word.end + _TERM_WINDOW))
-        tokens = self._segmenter.words(content[window.start : window.end], window.start)
+        tokens = self._words(content, window.start, window.end)
         if how == "split":
             return not any(t.start <= word.start and word.end <= t.end and len(t.text) > len(word) for t in tokens)
         starts, ends = {t.start for t in tokens}, {t.end for t in tokens}
@@ -370,8 +379,8 @@ class Context:
         start, end = max(0, span.start - _TERM_WINDOW), min(len(content), span.end + _TERM_WINDOW)
         titles = self._titles.finditer(content, max(0, start - _TERM_WINDOW), end) if self._titles else ()
         after = [m.end() for m in titles if content.startswith(self._surnames, m.end())]
-        named = (_name_after_title(self._segmenter.words(content[p : p + _NAME_CHARS[1] + 2], p)) for p in after)
-        words = self._segmenter.words(content[start:end], start)
+        named = (_name_after_title(self._words(content, p, p + _NAME_CHARS[1] + 2)) for p in after)
+        words = self._words(content, start, end)
         return [name for name in named if name] + [
             Span(w.start, w.end) for w in words if self._marked_person(w, content)
         ]
@@ -421,8 +430,15 @@ class Context:
     def _words_over(self, text: TextMap, span: Span) -> list[Token]:
         """The words of a text that overlap a span."""
         start, end = max(0, span.start - _TERM_WINDOW), min(len(text.content), span.end + _TERM_WINDOW)
-        words = self._segmenter.words(text.content[start:end], start)
+        words = self._words(text.content, start, end)
         return [w for w in words if _overlaps(Span(w.start, w.end), span)]
+
+    def _words(self, content: str, start: int, end: int) -> list[Token]:
+        """The words of content[start:end], offsets in content (content is the source's or the reprint's)."""
+        key = (id(content), start, end)
+        if key not in self._cut:
+            self._cut[key] = self._segmenter.words(content[start:end], start)
+        return self._cut[key]
 
 
 def _parted(text: TextMap, a: Span, b: Span) -> bool:
