@@ -521,7 +521,9 @@ def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
 def _speech_pattern(rules: RuleSet) -> re.Pattern[str]:
     """A speaker (a leader, a title or a pronoun) and a cue that opens their speech."""
     speakers = [*rules.words("leaders"), *rules.words("titles")]
-    pronouns = "|".join(f"(?<!其){re.escape(p)}" for p in rules.words("speech_pronouns"))
+    # Not preceded by 其 (其他, 其他们), checked after the pronoun: a pattern whose every alternative
+    # opens with a character is tried only where one of them stands, not at every character.
+    pronouns = "|".join(f"{re.escape(p)}(?<!其{re.escape(p)})" for p in rules.words("speech_pronouns"))
     names = "|".join(map(re.escape, sorted(speakers, key=len, reverse=True)))
     cues = "|".join(map(re.escape, rules.words("speech_cues")))
     object_cues = "|".join(map(re.escape, rules.words("speech_object_cues")))
