@@ -245,26 +245,24 @@ def _paragraph_edge(text: TextMap, at: int) -> bool:
 
 
 def _anchors_small(a: str, b: str, once: tuple[bool, bool], a0: int, b0: int) -> _Anchors:
-    """The anchors of short texts starting at a0 and b0, from dictionaries of their GRAM-grams."""
-    grams_a, grams_b = _kgrams(a, once[0]), _kgrams(b, once[1])
-    kept = [
-        (x, grams_b[gram])
-        for gram, x in grams_a.items()
-        if gram in grams_b and (x if once[0] else grams_b[gram]) % GRAM == 0
-    ]
-    return _Anchors([a0 + x for x, _ in kept], [b0 + y for _, y in kept], [GRAM] * len(kept))
-
-
-def _kgrams(text: str, once: bool) -> dict[str, int]:
-    """Each GRAM-gram of the text with its position, in order: those occurring once, or each at its first place."""
-    grams = [text[i : i + GRAM] for i in range(len(text) - GRAM + 1)]
-    if once:
-        counts = Counter(grams)  # counted in C: twice as fast as a loop that remembers repeats
-        return {gram: i for i, gram in enumerate(grams) if counts[gram] == 1}
-    first: dict[str, int] = {}
-    for i, gram in enumerate(grams):
-        first.setdefault(gram, i)
-    return first
+    """The anchors of short texts starting at a0 and b0, from their GRAM-grams counted and placed in C
+    (Counter, dict of zip: a dictionary built item by item took 40% more)."""
+    sampled, other = (a, b) if once[0] else (b, a)
+    grams = [sampled[i : i + GRAM] for i in range(len(sampled) - GRAM + 1)]
+    others = [other[i : i + GRAM] for i in range(len(other) - GRAM + 1)]
+    counts = Counter(grams)
+    if once[0] and once[1]:
+        counted = Counter(others)
+        places = dict(zip(others, range(len(others)), strict=True))  # a gram's only place, if it has one
+        xs = [x for x in range(0, len(grams), GRAM) if counts[grams[x]] == 1 and counted.get(grams[x]) == 1]
+    else:  # each gram at its first place: the last written, going backwards
+        places = dict(zip(reversed(others), range(len(others) - 1, -1, -1), strict=True))
+        xs = [x for x in range(0, len(grams), GRAM) if counts[grams[x]] == 1 and grams[x] in places]
+    ys = [places[grams[x]] for x in xs]
+    if not once[0]:  # sampled in the reprint: in order of the source's places
+        order = sorted(range(len(xs)), key=ys.__getitem__)
+        xs, ys = [ys[i] for i in order], [xs[i] for i in order]
+    return _Anchors([a0 + x for x in xs], [b0 + y for y in ys], [GRAM] * len(xs))
 
 
 def _once(pieces: Iterable[tuple[str, int]]) -> dict[str, int]:
