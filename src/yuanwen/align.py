@@ -27,7 +27,7 @@ import fast_diff_match_patch as dmp
 
 from yuanwen.fingerprint import GRAM, code_points, gram_hashes, in_bulk
 from yuanwen.model import Alignment, Edit, Op, Span, TextMap
-from yuanwen.normalize import is_boundary
+from yuanwen.normalize import is_boundary, paragraph_edge
 
 if TYPE_CHECKING:
     import numpy as np
@@ -232,16 +232,9 @@ def _unique_paragraphs(text: TextMap, start: int, end: int) -> dict[str, int]:
     pieces = (
         (text.content[low:high], low)
         for low, high in pairwise(bounds)
-        if (low != start or _paragraph_edge(text, low)) and (high != end or _paragraph_edge(text, high))
+        if (low != start or paragraph_edge(text, low)) and (high != end or paragraph_edge(text, high))
     )
     return _once(pieces)
-
-
-def _paragraph_edge(text: TextMap, at: int) -> bool:
-    """Whether a paragraph of the text starts or ends at a content offset."""
-    starts = text.paragraph_starts
-    i = bisect_left(starts, at)
-    return at in (0, len(text.content)) or (i < len(starts) and starts[i] == at)
 
 
 def _anchors_small(a: str, b: str, once: tuple[bool, bool], a0: int, b0: int) -> _Anchors:
