@@ -66,6 +66,32 @@ def test_a_document_over_the_time_limit_is_a_failed_row(archive: Archive, spark:
     assert time.monotonic() - started < 90
 
 
+def test_the_command_audits_a_folder(archive: Archive, spark: Any, tmp_path: Path) -> None:
+    # As a user runs it: the job's code is then `__main__`, which the executors' workers cannot import.
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "excerpt.txt").write_bytes((archive.folder / "excerpts" / "excerpt-001.txt").read_bytes())
+    (folder / "other.txt").write_text("无关的一句话。", encoding="utf-8")
+    result = _spark_command(archive.library, folder, tmp_path / "out")
+    assert result.returncode == 0, result.stderr.decode("utf-8")[-2000:]
+    documents = spark.read.parquet(str(tmp_path / "out" / "documents")).collect()
+    statuses = {(Path(row.path).name, row.status) for row in documents}
+    assert statuses == {("excerpt.txt", "ok"), ("other.txt", "no-source")}
+
+
+def test_a_failed_job_is_one_line_and_exit_4(archive: Archive, tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    result = _spark_command(archive.library, archive.folder / "excerpts", tmp_path / "a-file" / "out")
+    assert result.returncode == 4
+    line = result.stderr.decode("utf-8").strip().splitlines()[-1]
+    assert line.startswith("yuanwen：错误：Spark 作业失败：") and "Parent path is not a directory" in line, line
+
+
+def _spark_command(library: Path, folder: Path, out: Path) -> subprocess.CompletedProcess[bytes]:
+    command = [sys.executable, "-m", "yuanwen.spark", "--library", str(library), "--master", "local[2]"]
+    return subprocess.run([*command, "--input", str(folder), "--output", str(out)], capture_output=True, timeout=300)
+
+
 def test_bad_usage_is_one_line_and_exit_2(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "yuanwen.spark", "--library", str(tmp_path / "none.sqlite3")]
     result = subprocess.run([*command, "--input", str(tmp_path), "--output", str(tmp_path / "o")], capture_output=True)

@@ -26,7 +26,7 @@ import click
 
 from yuanwen.cli.common import fail, guarded, rules_option, time_limit_option
 from yuanwen.model import SEVERITIES, CheckOptions
-from yuanwen.workers import DEFAULT_TIME_LIMIT
+from yuanwen.workers import DEFAULT_TIME_LIMIT, Stopped, Worker
 
 if TYPE_CHECKING:
     from pyspark import RDD
@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 # Partitions per core of the cluster: small enough that a slow document (a long booklet) does not
 # hold a whole core's share back, large enough that opening the library per partition costs little.
 PARTITIONS_PER_CORE = 4
+# The job itself failed on the cluster (an executor without yuanwen, a full disk): one line, this code.
+EXIT_JOB_FAILED = 4
 _FINDING_TEXT = ("kind", "severity", "source_id", "source_text", "reprint_text")
 _FINDING_TAIL = ("message", "rule")
 # One document's summary row and finding rows.
@@ -214,6 +216,11 @@ def _file_items(name: str, changed: datetime, data: bytes) -> Iterable[Item]:
     return [Item(name, name, None, data=data, date=day, date_from=FILE_TIME)]
 
 
+# An executor's Python process keeps its worker, and the worker its library and warm caches, from one
+# partition to the next (PySpark reuses its Python processes); the worker ends with the process.
+_WORKERS: dict[tuple[str, tuple[str, ...]], Worker[Rows]] = {}
+
+
 def _audit_partition(items: Iterable[Item], library: str, rules: tuple[str, ...], limit: float) -> Iterator[Rows]:
     """On an executor: a worker process opens its copy of the library once, then checks each document in turn.
 
@@ -223,18 +230,16 @@ def _audit_partition(items: Iterable[Item], library: str, rules: tuple[str, ...]
     from pyspark import SparkFiles
 
     from yuanwen.audit import stopped
-    from yuanwen.workers import Stopped, Worker
 
     paths = (SparkFiles.get(library), tuple(SparkFiles.get(name) for name in rules))
-    worker: Worker[Rows] = Worker(get_context("spawn"), checking, paths)
-    try:
-        for item in items:
-            answer = worker.call(item, limit)
-            if isinstance(answer, Stopped):
-                answer = stopped(item, answer.reason).row, []
-            yield answer
-    finally:
-        worker.stop()
+    worker = _WORKERS.get(paths)
+    if worker is None:
+        worker = _WORKERS[paths] = Worker(get_context("spawn"), checking, paths)
+    for item in items:
+        answer = worker.call(item, limit)
+        if isinstance(answer, Stopped):
+            answer = stopped(item, answer.reason).row, []
+        yield answer
 
 
 def checking(library: str, rules: tuple[str, ...]) -> Callable[[Item], Rows]:
@@ -303,8 +308,21 @@ def spark_audit(
     spark = builder.getOrCreate()
     try:
         run(spark, library_file, sources, output, CheckOptions(rule_files), time_limit)
+    except Exception as error:  # Spark raises its own kinds, and Py4J's for the JVM's; each is one line here
+        fail(f"Spark 作业失败：{_cause(error)}", EXIT_JOB_FAILED)
     finally:
         spark.stop()
+
+
+def _cause(error: Exception) -> str:
+    """What went wrong, in one line: the JVM's exception (Py4J's own message only names the call), or the
+    last line of the Python traceback Spark passes on from an executor."""
+    java = getattr(error, "java_exception", None)
+    text = str(java.toString()) if java is not None else str(error)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        return type(error).__name__
+    return lines[-1] if "Traceback (most recent call last)" in text else lines[0]
 
 
 def main() -> None:
@@ -315,4 +333,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Run as a script (`python -m yuanwen.spark`, `spark-submit spark.py`), this file is `__main__`; the
+    # executors and their worker processes must find what they run by name, so the installed module runs.
+    from yuanwen.spark import main as installed
+
+    installed()
