@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import NamedTuple
 
 from yuanwen.model import Span
 
@@ -131,17 +132,25 @@ def furniture(text: str) -> list[Span]:
     return _merged([n.span for n in pages] + glued + _running(text, lines, pages))
 
 
-def _lines(text: str) -> list[Span]:
+class _Line(NamedTuple):
+    """A line's span, newline left out (a tuple: a million characters have ~17,000 lines, and a frozen
+    dataclass takes three times as long to make)."""
+
+    start: int
+    end: int
+
+
+def _lines(text: str) -> list[_Line]:
     """Each line's span, newline left out."""
-    spans: list[Span] = []
+    spans: list[_Line] = []
     start = 0
     for line in text.split("\n"):
-        spans.append(Span(start, start + len(line)))
+        spans.append(_Line(start, start + len(line)))
         start += len(line) + 1
     return spans
 
 
-def _numbers(text: str, lines: Sequence[Span]) -> list[_Number]:
+def _numbers(text: str, lines: Sequence[_Line]) -> list[_Number]:
     """Every page-number candidate, in order."""
     found: list[_Number] = []
     whole_lines: set[int] = set()
@@ -150,7 +159,7 @@ def _numbers(text: str, lines: Sequence[Span]) -> list[_Number]:
             continue
         whole = _LINE_ALONE.fullmatch(text, line.start, line.end) or _LINE_BARE.fullmatch(text, line.start, line.end)
         if whole:
-            found.append(_Number(line, _value(whole), index, "line" if whole.re is _LINE_BARE else "alone"))
+            found.append(_Number(Span(*line), _value(whole), index, "line" if whole.re is _LINE_BARE else "alone"))
             whole_lines.add(index)
     starts = [line.start for line in lines]
     done = 0
@@ -308,7 +317,7 @@ def _regular_pages(members: Sequence[_Number]) -> bool:
     return len(members) > MIN_CHAIN and steps == {1} and max(gaps) <= min(REGULAR_PAGES * min(gaps), MAX_PAGE_CHARS)
 
 
-def _running(text: str, lines: Sequence[Span], pages: Sequence[_Number]) -> list[Span]:
+def _running(text: str, lines: Sequence[_Line], pages: Sequence[_Number]) -> list[Span]:
     """Running heads: whole lines, and their copies beside a page number inside a line."""
     by_key: defaultdict[str, list[int]] = defaultdict(list)
     for index, line in enumerate(lines):
@@ -329,12 +338,12 @@ def _running(text: str, lines: Sequence[Span], pages: Sequence[_Number]) -> list
             or (len(found) >= MIN_RUNNING and 2 * beside > len(found))
             or (len(found) > MIN_RUNNING and _regular([lines[i].start for i in found], found))
         ):
-            spans.extend(lines[i] for i in found)
+            spans.extend(Span(*lines[i]) for i in found)
             heads.append(key)
     return spans + _glued(text, heads, [n for n in pages if n.form in ("inline", "dash")])
 
 
-def _repeated_text(text: str, lines: Sequence[Span], found: Sequence[int]) -> bool:
+def _repeated_text(text: str, lines: Sequence[_Line], found: Sequence[int]) -> bool:
     """True when the lines around each copy are the same too: a passage printed again, not a page's head."""
     around = [
         Counter(text[lines[i].start : lines[i].end] for i in near).most_common(1)[0][1]
