@@ -195,6 +195,8 @@ def _gram_anchors(
 ) -> _Anchors:
     """GRAM-grams of the two ranges found in both, each unique in its range (once) or at its first
     place there, taken every GRAM characters of a range where they are unique; by position in the source."""
+    if min(a1 - a0, b1 - b0) < GRAM:  # a word changed beside a cut: no gram fits in one of them
+        return _Anchors([], [], [])
     a, b = source.content[a0:a1], reprint.content[b0:b1]
     size = len(a) + len(b)
     return (_anchors_large if in_bulk(size) else _anchors_small)(a, b, once, a0, b0)  # both in source order
