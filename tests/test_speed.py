@@ -27,9 +27,9 @@ def test_both_ways_of_finding_anchors_agree_on_the_example() -> None:
     # The dictionaries serve short texts in a fresh process, NumPy's hashes once it is loaded.
     a, b = "".join(SOURCE.split()), "".join(REPRINT.split())
     for once in _ONCE:
-        anchors = _anchors_small(a, b, once)
-        assert anchors == _anchors_large(a, b, once)
-    assert len(_anchors_small(a, b, (True, True))) > 100
+        anchors = _anchors_small(a, b, once, 0, 0)
+        assert anchors == _anchors_large(a, b, once, 0, 0)
+    assert len(_anchors_small(a, b, (True, True), 0, 0).a) > 100
 
 
 @settings(max_examples=60, deadline=None)
@@ -38,10 +38,11 @@ def test_both_ways_of_finding_anchors_agree_on_the_example() -> None:
     b=st.text(alphabet="甲乙丙丁。", min_size=0, max_size=300),
 )
 def test_both_ways_of_finding_anchors_agree_on_repetitive_texts(a: str, b: str) -> None:
-    # Five characters repeat 12-grams often: uniqueness and first places are what is compared.
+    # Five characters repeat 12-grams often: uniqueness and first places are what is compared, and
+    # the places given counting from where each range starts in its text.
     joined = a + b + a
     for once in _ONCE:
-        assert _anchors_small(joined, b + a, once) == _anchors_large(joined, b + a, once)
+        assert _anchors_small(joined, b + a, once, 3, 40) == _anchors_large(joined, b + a, once, 3, 40)
 
 
 def test_a_rules_file_is_read_once_until_it_changes(tmp_path: Path) -> None:
