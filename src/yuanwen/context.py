@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from functools import cache
 
 from yuanwen.chars import SENTENCE_ENDS, fold_width, is_punctuation
+from yuanwen.memo import per_rules
 from yuanwen.model import Alignment, Difference, Edit, OcrEvidence, Span, TextMap
 from yuanwen.normalize import is_boundary
 from yuanwen.numbers import numeral_changed, tokens_near, zero_misprinted
@@ -65,6 +66,40 @@ _SHORT_WORD = 2
 _GIVEN_NAMES = "(?:[\u4e00-\u9fff]{1,8}[·・])*"
 
 
+@dataclass(frozen=True)
+class _Patterns:
+    """The rules' word lists as patterns: built once per rule set, not per alignment (~10 ms a check)."""
+
+    names: re.Pattern[str] | None
+    titles: re.Pattern[str] | None
+    organisations: re.Pattern[str] | None
+    formulations: re.Pattern[str] | None
+    speech: re.Pattern[str]
+    leaders: re.Pattern[str] | None
+    standing: re.Pattern[str] | None
+    acts: re.Pattern[str] | None
+    # Foreign leaders' names with the given names written before them, and the names alone.
+    foreign: re.Pattern[str] | None
+    foreign_names: re.Pattern[str] | None
+
+
+@per_rules
+def _patterns(rules: RuleSet) -> _Patterns:
+    foreign = _alternation(period.name for office in rules.foreign for period in office.holders)
+    return _Patterns(
+        names=_alternation(rules.words("leaders")),
+        titles=_alternation(rules.words("titles")),
+        organisations=_alternation(rules.words("organisations")),
+        formulations=_alternation(rules.words("formulations")),
+        speech=_speech_pattern(rules),
+        leaders=_alternation(index(rules.roster, rules.words("standing_titles")).names),
+        standing=_alternation(rules.words("leader_standing")),
+        acts=_alternation(rules.words("leader_acts")),
+        foreign=re.compile(_GIVEN_NAMES + f"(?:{foreign.pattern})") if foreign else None,
+        foreign_names=foreign,
+    )
+
+
 class Context:
     """Answers the grading conditions for the differences of one alignment."""
 
@@ -74,29 +109,34 @@ class Context:
         self._source, self._reprint = alignment.source, alignment.reprint
         self._ocr = ocr
         self._segmenter = segmenter
-        self._names = _alternation(rules.words("leaders"))
-        self._titles = _alternation(rules.words("titles"))
+        patterns = _patterns(rules)
+        self._names, self._titles = patterns.names, patterns.titles
         self._title_words = tuple(rules.words("titles"))
         self._person_marks = tuple(rules.words("person_marks"))
-        self._organisations = _alternation(rules.words("organisations"))
-        self._formulations = _alternation(rules.words("formulations"))
+        self._organisations, self._formulations = patterns.organisations, patterns.formulations
         self._suffixes = tuple(rules.words("organisation_suffixes"))
         self._surnames = tuple(rules.words("surnames"))
         self._excerpt_marks = frozenset(rules.words("excerpt_marks"))
-        self._speech = _speech_pattern(rules)
+        self._speech = patterns.speech
         self._heading_end = _heading_end(self._source, rules.words("dateline_agencies"))
         self._body_source, self._body_reprint = _body(alignment)
-        self._leaders = _alternation(index(rules.roster, rules.words("standing_titles")).names)
-        self._standing = _alternation(rules.words("leader_standing"))
-        self._acts = _alternation(rules.words("leader_acts"))
-        foreign = _alternation(period.name for office in rules.foreign for period in office.holders)
-        self._foreign = re.compile(_GIVEN_NAMES + f"(?:{foreign.pattern})") if foreign else None
+        self._leaders, self._standing, self._acts = patterns.leaders, patterns.standing, patterns.acts
+        self._foreign, self._foreign_names = patterns.foreign, patterns.foreign_names
+        # Each condition's test once looked up, and each window's words once cut: the rules ask
+        # several conditions of a difference, which cut the same window around it.
+        self._tests: dict[str, tuple[Callable[[Difference], bool], bool]] = {}
+        self._cut: dict[tuple[int, int, int], list[Token]] = {}
 
     def holds(self, condition: str, diff: Difference) -> bool:
         """Whether a rule's condition (possibly "not X") holds for a difference."""
-        name = condition.removeprefix("not ").strip()
-        value: bool = getattr(self, name)(diff)
-        return not value if condition.startswith("not ") else value
+        test = self._tests.get(condition)
+        if test is None:
+            test = self._tests[condition] = (
+                getattr(self, condition.removeprefix("not ").strip()),
+                condition.startswith("not "),
+            )
+        value = test[0](diff)
+        return not value if test[1] else value
 
     def width_only(self, diff: Difference) -> bool:
         a, b = self._texts(diff)
@@ -203,7 +243,7 @@ class Context:
         return any(
             _overlaps(found, span) and self._whole(text.content, found)
             for text, span in ((self._source, diff.source), (self._reprint, diff.reprint))
-            for found in self._found(self._foreign, text.content, span)
+            for found in self._found(self._foreign, text.content, span, self._foreign_names)
         )
 
     def _beside_leader(self, pattern: re.Pattern[str] | None, diff: Difference, act: bool) -> bool:
@@ -236,11 +276,13 @@ class Context:
                 return True
         return False
 
-    def _found(self, pattern: re.Pattern[str] | None, content: str, span: Span) -> list[Span]:
-        """The pattern's matches around a span."""
+    def _found(
+        self, pattern: re.Pattern[str] | None, content: str, span: Span, core: re.Pattern[str] | None = None
+    ) -> list[Span]:
+        """The pattern's matches around a span; none where core, a part every match holds, is absent."""
         if pattern is None:
             return []
-        return [Span(m.start(), m.end()) for m in _matches_near(pattern, content, span)]
+        return [Span(m.start(), m.end()) for m in _matches_near(pattern, content, span, core)]
 
     def _whole(self, content: str, word: Span, how: str = "whole") -> bool:
         """A word longer than _SHORT_WORD, or one the segmenter reads as a word there: whole ("whole": 原
@@ -249,7 +291,7 @@ class Context:
         if len(word) > _SHORT_WORD:
             return True
         window = Span(max(0, word.start - _TERM_WINDOW), min(len(content), word.end + _TERM_WINDOW))
-        tokens = self._segmenter.words(content[window.start : window.end], window.start)
+        tokens = self._words(content, window.start, window.end)
         if how == "split":
             return not any(t.start <= word.start and word.end <= t.end and len(t.text) > len(word) for t in tokens)
         starts, ends = {t.start for t in tokens}, {t.end for t in tokens}
@@ -337,8 +379,8 @@ class Context:
         start, end = max(0, span.start - _TERM_WINDOW), min(len(content), span.end + _TERM_WINDOW)
         titles = self._titles.finditer(content, max(0, start - _TERM_WINDOW), end) if self._titles else ()
         after = [m.end() for m in titles if content.startswith(self._surnames, m.end())]
-        named = (_name_after_title(self._segmenter.words(content[p : p + _NAME_CHARS[1] + 2], p)) for p in after)
-        words = self._segmenter.words(content[start:end], start)
+        named = (_name_after_title(self._words(content, p, p + _NAME_CHARS[1] + 2)) for p in after)
+        words = self._words(content, start, end)
         return [name for name in named if name] + [
             Span(w.start, w.end) for w in words if self._marked_person(w, content)
         ]
@@ -388,8 +430,15 @@ class Context:
     def _words_over(self, text: TextMap, span: Span) -> list[Token]:
         """The words of a text that overlap a span."""
         start, end = max(0, span.start - _TERM_WINDOW), min(len(text.content), span.end + _TERM_WINDOW)
-        words = self._segmenter.words(text.content[start:end], start)
+        words = self._words(text.content, start, end)
         return [w for w in words if _overlaps(Span(w.start, w.end), span)]
+
+    def _words(self, content: str, start: int, end: int) -> list[Token]:
+        """The words of content[start:end], offsets in content (content is the source's or the reprint's)."""
+        key = (id(content), start, end)
+        if key not in self._cut:
+            self._cut[key] = self._segmenter.words(content[start:end], start)
+        return self._cut[key]
 
 
 def _parted(text: TextMap, a: Span, b: Span) -> bool:
@@ -425,10 +474,20 @@ def _speech_mark(content: str, i: int) -> bool:
     return content[i] in _CLOSING and before in SENTENCE_ENDS
 
 
-def _matches_near(pattern: re.Pattern[str], content: str, span: Span) -> Iterable[re.Match[str]]:
-    """Matches overlapping the span: looked for as far around it as the pattern's longest term."""
+def _matches_near(
+    pattern: re.Pattern[str], content: str, span: Span, core: re.Pattern[str] | None = None
+) -> Iterable[re.Match[str]]:
+    """Matches overlapping the span: looked for as far around it as the pattern's longest term.
+
+    A pattern that may open with anything (given names before a foreign name) is tried at every
+    character, a plain list of words only where one of its first characters stands: looking for
+    the core first costs a 15th of a search that finds nothing (the 1,342 findings of the 1M
+    benchmark pair: 37 → 2.5 ms)."""
     reach = max(_TERM_WINDOW, _longest(pattern))
-    return pattern.finditer(content, max(0, span.start - reach), min(len(content), span.end + reach))
+    start, end = max(0, span.start - reach), min(len(content), span.end + reach)
+    if core is not None and core.search(content, start, end) is None:
+        return ()
+    return pattern.finditer(content, start, end)
 
 
 @cache  # per pattern, not per difference: a word list's pattern has thousands of alternatives
@@ -462,7 +521,9 @@ def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
 def _speech_pattern(rules: RuleSet) -> re.Pattern[str]:
     """A speaker (a leader, a title or a pronoun) and a cue that opens their speech."""
     speakers = [*rules.words("leaders"), *rules.words("titles")]
-    pronouns = "|".join(f"(?<!其){re.escape(p)}" for p in rules.words("speech_pronouns"))
+    # Not preceded by 其 (其他, 其他们), checked after the pronoun: a pattern whose every alternative
+    # opens with a character is tried only where one of them stands, not at every character.
+    pronouns = "|".join(f"{re.escape(p)}(?<!其{re.escape(p)})" for p in rules.words("speech_pronouns"))
     names = "|".join(map(re.escape, sorted(speakers, key=len, reverse=True)))
     cues = "|".join(map(re.escape, rules.words("speech_cues")))
     object_cues = "|".join(map(re.escape, rules.words("speech_object_cues")))

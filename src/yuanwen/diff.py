@@ -291,6 +291,8 @@ def _best_slide(span: Span, text: TextMap, low: int, high: int) -> int:
     while right < _SLIDE and span.end + right < high and c[span.start + right] == c[span.end + right]:
         right += 1
         shifts.append(right)
+    if len(shifts) == 1:  # nowhere to slide: most cuts and additions end on a change of text
+        return 0
 
     def score(shift: int) -> tuple[int, int, int, int]:
         start, end = span.start + shift, span.end + shift

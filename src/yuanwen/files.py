@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -17,12 +18,26 @@ def cache_folder() -> Path:
     return platformdirs.user_cache_path("yuanwen", appauthor=False)
 
 
-def drop_others(kept: Path, pattern: str) -> None:
-    """Remove the files of the cache folder matching pattern other than kept: those made for an older
-    yuanwen, rules or dictionary, which would otherwise pile up there."""
+# A cache file no process has used for this long is dropped. Installs of yuanwen side by side (two
+# virtual environments: each its own dict.txt, dated when it was installed; two versions' rules) each
+# use a file of their own, and dropping every other file at once made them rebuild each other's, a
+# dictionary's ~2.7 s of CPU at a time.
+STALE_SECONDS = 30 * 24 * 3600
+
+
+def in_use(kept: Path) -> None:
+    """Mark a cache file as used now (its time), so that drop_stale keeps it; a read-only folder: skip."""
+    with contextlib.suppress(OSError):
+        os.utime(kept)
+
+
+def drop_stale(kept: Path, pattern: str) -> None:
+    """Remove the files of the cache folder matching pattern, other than kept, that no process has
+    used for STALE_SECONDS: those of an older yuanwen, rules or dictionary, which would pile up there."""
+    unused_since = time.time() - STALE_SECONDS
     for old in kept.parent.glob(pattern):
-        if old != kept:
-            with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError):
+            if old != kept and old.stat().st_mtime < unused_since:
                 old.unlink()
 
 

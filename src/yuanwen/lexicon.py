@@ -3,7 +3,8 @@
 The words are jieba's own dict.txt (the jieba package's, the list jieba-rs embeds), each with the
 frequency and tag jieba-rs's loading gives it (of a word listed twice: the last frequency, the first
 tag). The file is built once (~1 s) into the user's cache folder, named by the size and time of
-the dict.txt it was built from, and written whole or not at all, so processes may race to build it.
+the dict.txt it was built from (not its content: hashing 5 MB costs ~8 ms a process), and written
+whole or not at all, so processes may race to build it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
-from yuanwen.files import cache_folder, drop_others
+from yuanwen.files import cache_folder, drop_stale, in_use
 
 # Changed when the file's tables change, so an older file is not read.
 _SCHEMA = 1
@@ -61,7 +62,8 @@ def open_lexicon() -> Lexicon | None:
     try:
         if not path.exists():
             _build(source, path)
-            drop_others(path, "lexicon-*.sqlite3")
+            drop_stale(path, "lexicon-*.sqlite3")
+        in_use(path)
         return Lexicon(path)
     except (OSError, sqlite3.Error):
         return None

@@ -13,12 +13,13 @@ each fingerprint weighted by how few texts hold it (boilerplate shared by hundre
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
 import time
 from array import array
-from collections import defaultdict
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -57,10 +58,16 @@ POSTINGS_CAP = 32
 # number of texts holding it: one fingerprint no other text holds, or several shared by few. A
 # text sharing only boilerplate (sentences found in dozens of texts) is not worth aligning.
 MIN_SCORE = 1.0
-# Postings of this many fingerprints are remembered by an open library (a few MB), while its data
-# is unchanged: an audit's reprints share their sources' boilerplate, so a worker reads each
-# fingerprint's texts about once (1,000 benchmark reprints: 177,181 look-ups of 80,372 values).
-POSTINGS_REMEMBERED = 20_000
+# Postings of this many fingerprints are remembered by an open library (~22 MB), while its data
+# is unchanged: an audit's reprints share their sources' boilerplate. Measured on the 1,000
+# benchmark reprints (benchmarks/bench_audit.py), a worker of two looking up 109,643 fingerprints:
+# 23% remembered at 20,000, 40% at 65,536, and no more however many.
+POSTINGS_REMEMBERED = 65_536
+# Each fingerprint of a JSON list (?1) with its first ?2 texts, their numbers joined by commas.
+_POSTINGS = """SELECT j.value, (SELECT group_concat(rowid) FROM
+    (SELECT rowid FROM grams WHERE grams MATCH '"' || j.value || '"' LIMIT ?2)) FROM json_each(?1) j"""
+# Sums of a text's weights taken in another order differ from its exact score by far less than this.
+_SCORE_SLACK = 1e-6
 # An import that adds this share of the library's texts merges the fingerprint index into one
 # b-tree (FTS5 'optimize'): FTS5 keeps each transaction's segment until enough pile up at a level,
 # and a look-up probes every segment (20,000 texts imported in batches of 256: 10 segments, 54 µs a
@@ -239,7 +246,9 @@ class _Remembered:
     """Fingerprints' postings read lately, oldest first, valid at one data_version of the library file."""
 
     version: int = -1
-    postings: dict[int, array[int]] = field(default_factory=dict)
+    # Ordered, not a dict: a dict's oldest key, taken after many are moved to the end, is found past
+    # every slot they left (0.47 against 0.15 ms a reprint, once 65,536 are remembered).
+    postings: OrderedDict[int, array[int]] = field(default_factory=OrderedDict)
 
 
 @dataclass(frozen=True)
@@ -485,32 +494,16 @@ class Library:
         values, positions = fingerprints(hashes)
         if within is not None:
             values, positions = values[within[positions]], positions[within[positions]]
-        where: dict[int, list[int]] = defaultdict(list)
-        for value, position in zip(values.tolist(), positions.tolist(), strict=True):
-            where[value].append(position)
-        # Every (text, place, weight) hit in three flat lists: ~6,000 a 3,000-character reprint, too
-        # many to make a tuple of each when only a few texts score enough to be kept.
-        nums: list[int] = []
-        places: list[int] = []
-        weights: list[float] = []
+        listed = values.tolist()
         with self._errors():
             self._unchanged()
-            for value, spots in where.items():
-                held = self._postings(value, cap)
-                if not held:
-                    continue
-                for place in spots:
-                    nums.extend(held)
-                    places.extend([place] * len(held))
-                    weights.extend([1 / len(held)] * len(held))
-        kept = _scored(nums, places, weights, min_score)
+            held = self._postings(listed, cap)
+        kept = _scored(listed, positions, held, min_score)
         return [Candidate(self._id_at(num), found) for num, found in kept]
 
     def holding(self, text_ids: Sequence[str], pieces: Sequence[str]) -> dict[str, int]:
         """How many of the pieces each text holds, its white space dropped (a quotation may run across a
         line break). Counted here, not by SQLite's instr: 3 to 4 times faster on Chinese text."""
-        import json
-
         with self._errors():
             query = (
                 "SELECT t.id, b.text FROM texts t JOIN bodies b USING (num)"
@@ -522,18 +515,23 @@ class Library:
     def _id_at(self, num: int) -> str:
         return str(self._row("SELECT id FROM texts WHERE num = ?", num, f"第 {num} 行")[0])
 
-    def _postings(self, value: int, cap: int) -> Sequence[int]:
-        """The first `cap` texts holding a fingerprint; remembered at POSTINGS_CAP, the latest kept."""
+    def _postings(self, values: list[int], cap: int) -> dict[int, array[int]]:
+        """The first `cap` texts holding each fingerprint; remembered at POSTINGS_CAP, the latest kept."""
         remembered = self._remembered.postings
-        held = remembered.pop(value, None) if cap == POSTINGS_CAP else None
-        if held is None:
-            query = "SELECT rowid FROM grams WHERE grams MATCH ? LIMIT ?"
-            held = array("q", chain.from_iterable(self._db.execute(query, (f'"{value}"', cap))))
-            if cap != POSTINGS_CAP:
-                return held
-            if len(remembered) >= POSTINGS_REMEMBERED:
-                del remembered[next(iter(remembered))]
-        remembered[value] = held
+        held: dict[int, array[int]] = {}
+        for value in dict.fromkeys(values):
+            known = remembered.get(value) if cap == POSTINGS_CAP else None
+            if known is not None:
+                remembered.move_to_end(value)
+                held[value] = known
+        unknown = [value for value in dict.fromkeys(values) if value not in held]
+        # One statement for all the fingerprints not remembered: a query each cost ~14 µs, this ~11.
+        for value, rowids in self._db.execute(_POSTINGS, (json.dumps(unknown), cap)) if unknown else ():
+            held[value] = array("q", map(int, rowids.split(","))) if rowids else array("q")
+            if cap == POSTINGS_CAP:
+                if len(remembered) >= POSTINGS_REMEMBERED:
+                    remembered.popitem(last=False)
+                remembered[value] = held[value]
         return held
 
     def _unchanged(self) -> None:
@@ -697,16 +695,30 @@ def _prepared(path: Path, document: Document | str) -> tuple[Path, _Prepared | s
 
 
 def _scored(
-    nums: list[int], places: list[int], weights: list[float], min_score: float
+    values: list[int], places: np.ndarray, held: dict[int, array[int]], min_score: float
 ) -> list[tuple[int, tuple[tuple[int, float], ...]]]:
-    """Each text whose hits weigh min_score or more, with its hits by place: best first, on a tie the
-    text stored first (as the claims' tie-break expects). A text's weights are summed in place order."""
+    """Each text whose hits (a fingerprint at a place, weighing 1 / the texts holding it) weigh
+    min_score or more, with its hits by place: best first, on a tie the text stored first (as the
+    claims' tie-break expects). A text's weights are summed in place order."""
     import numpy as np
 
-    order = np.lexsort((np.array(weights), np.array(places, dtype=np.int64), np.array(nums, dtype=np.int64)))
-    by_num = np.array(nums, dtype=np.int64)[order]
+    flat: array[int] = array("q")
+    for value in values:
+        flat.extend(held[value])
+    sizes = np.array([len(held[value]) for value in values], dtype=np.int64)
+    nums = np.frombuffer(flat, dtype=np.int64) if flat else np.zeros(0, dtype=np.int64)
+    weights = np.repeat(1 / np.maximum(sizes, 1), sizes)
+    places = np.repeat(places, sizes)
+    # ~6,000 hits a 3,000-character reprint, of a few texts that weigh enough: the texts whose hits,
+    # summed in any order, come within a hair of min_score are kept, then summed in place order.
+    texts, which = np.unique(nums, return_inverse=True)
+    near = np.bincount(which, weights, len(texts)) >= min_score - _SCORE_SLACK
+    chosen = near[which]
+    nums, places, weights = nums[chosen], places[chosen], weights[chosen]
+    order = np.lexsort((weights, places, nums))
+    by_num = nums[order]
     starts = [0, *(np.flatnonzero(np.diff(by_num)) + 1).tolist()] if len(order) else []
-    ordered_places, ordered_weights = np.array(places)[order].tolist(), np.array(weights)[order].tolist()
+    ordered_places, ordered_weights = places[order].tolist(), weights[order].tolist()
     kept: list[tuple[float, int, int, int]] = []
     for start, end in pairwise([*starts, len(order)]):
         score = sum(ordered_weights[start:end])

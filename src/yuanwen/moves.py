@@ -17,9 +17,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from yuanwen.align import align
-from yuanwen.chars import is_punctuation
+from yuanwen.chars import is_mark
 from yuanwen.diff import differences
 from yuanwen.model import Alignment, Difference, Move, Span, TextMap
+from yuanwen.normalize import paragraph_edge
 from yuanwen.words import Segmenter
 
 # A passage moved is a clause at least: shorter reorders (保持定力，坚定信心) are rewordings, and
@@ -120,13 +121,9 @@ def _long(text: str, span: Span) -> bool:
 
 
 def _wording_of(text: str, span: Span, least: int) -> bool:
-    """Whether a stretch holds at least this many characters of wording (counted until there are)."""
-    found = 0
-    for ch in text[span.start : min(span.end, span.start + _SCAN * least)]:
-        found += not is_punctuation(ch)
-        if found >= least:
-            return True
-    return False
+    """Whether a stretch holds at least this many characters of wording (counted in C, marks taken away)."""
+    window = text[span.start : min(span.end, span.start + _SCAN * least)]
+    return len(window) - sum(map(is_mark, window)) >= least
 
 
 def _movable(text: TextMap, span: Span) -> bool:
@@ -136,8 +133,7 @@ def _movable(text: TextMap, span: Span) -> bool:
 
 def _paragraph(text: TextMap, span: Span) -> bool:
     """Whether a span is whole paragraphs of the text."""
-    edges = {0, *text.paragraph_starts, len(text.content)}
-    return span.start in edges and span.end in edges
+    return paragraph_edge(text, span.start) and paragraph_edge(text, span.end)
 
 
 def _long_of(diff: Difference, source: TextMap, reprint: TextMap) -> bool:

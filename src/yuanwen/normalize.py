@@ -83,6 +83,13 @@ def _wrap_width(lengths: list[int]) -> int | None:
     return common if near >= _WRAPPED_SHARE * len(lengths) else None
 
 
+def paragraph_edge(text: TextMap, at: int) -> bool:
+    """Whether a paragraph of the text starts or ends at a content offset."""
+    starts = text.paragraph_starts
+    i = bisect_left(starts, at)
+    return at in (0, len(text.content)) or (i < len(starts) and starts[i] == at)
+
+
 def is_boundary(text: TextMap, i: int) -> bool:
     """True where a sentence or paragraph of the text starts or ends."""
     c = text.content

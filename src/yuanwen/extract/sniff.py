@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import io
-import zipfile
 from typing import Literal
 
 from yuanwen.errors import InputError
-from yuanwen.extract.zipcheck import checked_zip
 
 Kind = Literal["pdf", "docx", "office", "ofd", "image", "text"]
 
@@ -60,6 +58,10 @@ def looks_like_html(text: str, suffix: str) -> bool:
 
 
 def _zip_kind(data: bytes, name: str) -> Kind:
+    import zipfile  # here, not for every text file read (with what it imports, 3 ms of a check's start)
+
+    from yuanwen.extract.zipcheck import checked_zip
+
     checked_zip(data, name)  # before any member is read whole
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

@@ -153,8 +153,12 @@ class _Hits:
 
 def _breaks(content: TextMap) -> tuple[int, ...]:
     """Content positions a space of the text as read stands before, inside a line (not a line's end)."""
+    if not content.content:
+        return ()
     found = []
-    for match in _SPACES.finditer(content.text):
+    # Only spaces between the first and last content characters can stand before one: a reprint's
+    # own stretches linted alone are often its header, a few dozen characters of a long text.
+    for match in _SPACES.finditer(content.text, content.offsets[0], content.offsets[-1] + 1):
         at = bisect_left(content.offsets, match.end())
         if 0 < at < len(content.content) and content.offsets[at - 1] < match.start():
             found.append(at)

@@ -179,8 +179,13 @@ def _cover(text_id: str, hashes: np.ndarray, size: int, library: Library) -> _Co
     ordered = theirs[order]
     if not len(ordered) or not len(hashes):
         return _Cover(text_id, np.zeros(size, dtype=bool), np.full(len(hashes), -1), key.at)
-    low, high = np.searchsorted(ordered, hashes, "left"), np.searchsorted(ordered, hashes, "right")
-    found = high > low
+    low = np.searchsorted(ordered, hashes, "left")
+    found = ordered[np.minimum(low, len(ordered) - 1)] == hashes
+    # Where each gram's run of equals ends, from the runs of the sorted grams (a second binary search cost ~0.2 ms).
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    run = np.zeros(len(ordered), dtype=np.int64)
+    run[starts] = np.diff(np.append(starts, len(ordered)))
+    high = low + np.where(found, run[np.minimum(low, len(ordered) - 1)], 0)
     mask = np.convolve(found.astype(np.int32), np.ones(GRAM, dtype=np.int32))[:size] > 0
     places = np.where(found, order[np.minimum(low, len(order) - 1)], -1)
     return _Cover(text_id, mask, _resolved_places(places, low, high, order), key.at)

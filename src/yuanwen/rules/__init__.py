@@ -18,7 +18,7 @@ from typing import Any, cast
 from yuanwen import __version__
 from yuanwen.errors import InputError
 from yuanwen.extract import read_input
-from yuanwen.files import cache_folder, drop_others, write_atomic
+from yuanwen.files import cache_folder, drop_stale, in_use, write_atomic
 from yuanwen.model import KINDS, SEVERITIES, Kind, Severity
 from yuanwen.roster import Office, Period, Roster, Term
 from yuanwen.rules.schema import LINT_CHECKS, RuleError, Where, filled, validate
@@ -185,6 +185,7 @@ def _builtin() -> RuleSet:
     with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
         ruleset = pickle.loads(kept.read_bytes())  # written by yuanwen alone, whole or not at all
         if isinstance(ruleset, RuleSet):
+            in_use(kept)
             return ruleset
     ruleset = RuleSet(rules=(), lists={})
     for name in _BUILTIN_FILES:
@@ -192,7 +193,7 @@ def _builtin() -> RuleSet:
     with contextlib.suppress(OSError):  # a folder that cannot be written: parsed again next time
         kept.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(kept, pickle.dumps(ruleset), sync=False)
-        drop_others(kept, "rules-*.pickle")
+        drop_stale(kept, "rules-*.pickle")
     return ruleset
 
 
