@@ -107,16 +107,21 @@ def _tier_members(
 
 def _newest_first(db: sqlite3.Connection, pairs: list[int], tier: int) -> Iterator[int]:
     """The texts holding every pair at least 2**tier times (tier 0: once), newest first."""
-    query = " AND ".join(f'"{(tier << _TIER_SHIFT) | pair}"' for pair in pairs)
+    query = _all_of(pairs, tier)
     for (num,) in db.execute("SELECT rowid FROM pairs WHERE pairs MATCH ? ORDER BY rowid DESC", (query,)):
         yield int(num)
+
+
+def _all_of(pairs: list[int], tier: int = 0) -> str:
+    """An FTS5 query for the texts holding every pair at least 2**tier times (tier 0: once)."""
+    return " AND ".join(f'"{(tier << _TIER_SHIFT) | pair}"' for pair in pairs)
 
 
 def _total(db: sqlite3.Connection, pairs: list[int], reading: _Reading, single: bool) -> tuple[int, bool]:
     """How many texts hold the word, and whether that is exact: the texts holding all its pairs,
     counted in the index (a 2-character word's pairs are the word), a longer word's scaled by the
     share of those read that held it; past COUNTED_AT_MOST, estimated from how far back they reach."""
-    query = " AND ".join(f'"{pair}"' for pair in pairs)
+    query = _all_of(pairs)
     rows = db.execute(
         "SELECT count(*), min(rowid) FROM (SELECT rowid FROM pairs WHERE pairs MATCH ? ORDER BY rowid DESC LIMIT ?)",
         (query, COUNTED_AT_MOST + 1),
@@ -157,8 +162,7 @@ def scanned(db: sqlite3.Connection, words: str, unindexed: bool) -> list[int]:
     if len(words) < 2:
         among = "1"
     else:
-        query = " AND ".join(f'"{pair}"' for pair in word_pairs(words))
-        among = f"num IN (SELECT rowid FROM pairs WHERE pairs MATCH '{query}')"
+        among = f"num IN (SELECT rowid FROM pairs WHERE pairs MATCH '{_all_of(word_pairs(words))}')"
         if unindexed:
             among = f"({among} OR num IN (SELECT num FROM unsearched))"
     return [int(row[0]) for row in db.execute(_SCANNED.format(among=among), (words,))]
